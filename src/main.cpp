@@ -1,0 +1,6 @@
+#include <cstdio>
+
+int main() {
+  std::puts("atmos " ATMOS_VERSION);
+  return 0;
+}
