@@ -1,0 +1,32 @@
+// YAML loading with libyaml's event API, typed exactly as Go's yaml.v3 decodes into `any`.
+//
+// - Plain scalars are resolved by yaml.v3's rules (resolve.go): only true/True/TRUE/false/... are bools,
+//   `yes`/`on` stay strings, 0777 and 0o777 are octal, 1_000 is 1000, .inf/.nan are floats, ints that do not
+//   fit int64 become uint64 then float; timestamps stay strings (yaml.v3 keeps them as strings in `any`).
+// - Quoted and block scalars are strings; `!!str`/`!!int`/... honoured.
+// - Custom tags (`!env`, `!include`, `!append`, ...) are kept on the node (Value::tag()); a tagged scalar keeps
+//   its text as a string.
+// - Every node carries its SourceMark (file, 1-based line and column, as yaml.v3's Node.Line/Column).
+// - Anchors, aliases and merge keys (`<<: *a`, `<<: [*a, *b]`; explicit keys win, earlier list items win).
+// - Only the first document is read. Duplicate keys are an error with yaml.v3's text.
+// Errors throw atmos::Error(ErrorKind::Yaml) whose message is yaml.v3's text (e.g.
+// "yaml: line 3: did not find expected key"); the caller adds the file name.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/value.hpp"
+
+namespace atmos {
+
+// Parses `text`; `file` is recorded in marks. Empty input yields null.
+Value parse_yaml(std::string_view text, const std::string& file = "");
+
+// Reads and parses a file. I/O failures throw Error(ErrorKind::Io).
+Value load_yaml_file(const std::string& path);
+
+// yaml.v3's resolution of a plain scalar (exposed for tests and for re-typing tag arguments).
+Value resolve_plain_scalar(std::string_view text);
+
+}  // namespace atmos

@@ -1,0 +1,85 @@
+#include "core/yaml_load.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+using atmos::Kind;
+using atmos::parse_yaml;
+using atmos::Value;
+
+namespace {
+
+std::string yaml_error(const std::string& text) {
+  try {
+    parse_yaml(text, "f.yaml");
+  } catch (const atmos::Error& e) {
+    return e.message();
+  }
+  return "<no error>";
+}
+
+}  // namespace
+
+TEST(YamlLoad, ResolvesPlainScalarsLikeYamlV3) {
+  Value v = parse_yaml(
+      "a: yes\nb: on\nc: True\nd: 0777\ne: 0o777\nf: 1_000\ng: .inf\nh: ~\ni: 0x1F\nj: +12\nk: 1.\n"
+      "l: 12345678901234567890\nm: 2024-01-01\nn: '123'\no: !!str 123\np:\nq: -.Inf\nr: 1e3\n");
+  EXPECT_EQ(v.get("a"), Value("yes"));
+  EXPECT_EQ(v.get("b"), Value("on"));
+  EXPECT_EQ(v.get("c"), Value(true));
+  EXPECT_EQ(v.get("d").kind(), Kind::Int);
+  EXPECT_EQ(v.get("d").as_int(), 511);
+  EXPECT_EQ(v.get("e").as_int(), 511);
+  EXPECT_EQ(v.get("f").as_int(), 1000);
+  EXPECT_TRUE(std::isinf(v.get("g").as_float()));
+  EXPECT_TRUE(v.get("h").is_null());
+  EXPECT_EQ(v.get("i").as_int(), 31);
+  EXPECT_EQ(v.get("j").as_int(), 12);
+  EXPECT_EQ(v.get("k").kind(), Kind::Float);
+  EXPECT_EQ(v.get("l").kind(), Kind::Uint);
+  EXPECT_EQ(v.get("m"), Value("2024-01-01"));
+  EXPECT_EQ(v.get("n"), Value("123"));
+  EXPECT_EQ(v.get("o"), Value("123"));
+  EXPECT_TRUE(v.get("p").is_null());
+  EXPECT_LT(v.get("q").as_float(), 0);
+  EXPECT_EQ(v.get("r").kind(), Kind::Float);
+}
+
+TEST(YamlLoad, KeepsCustomTagsAndPositions) {
+  Value v = parse_yaml("vars:\n  region: !env AWS_REGION\n  list: !append\n    - a\n", "stack.yaml");
+  Value region = v.at({"vars", "region"});
+  EXPECT_EQ(region.tag(), "!env");
+  EXPECT_EQ(region, Value("AWS_REGION"));
+  ASSERT_NE(region.mark(), nullptr);
+  EXPECT_EQ(region.mark()->line, 2u);
+  EXPECT_EQ(region.mark()->column, 11u);
+  EXPECT_EQ(*region.mark()->file, "stack.yaml");
+  EXPECT_EQ(v.at({"vars", "list"}).tag(), "!append");
+}
+
+TEST(YamlLoad, MergeKeysExplicitWinsAndEarlierListItemWins) {
+  Value v = parse_yaml("a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  x: 9\n  <<: [*a, *b]\n");
+  Value c = v.get("c");
+  EXPECT_EQ(c.get("x").as_int(), 9);
+  EXPECT_EQ(c.get("y").as_int(), 1);
+  EXPECT_EQ(c.get("z").as_int(), 2);
+}
+
+TEST(YamlLoad, DuplicateKeyErrorMatchesYamlV3) {
+  EXPECT_EQ(yaml_error("a: 1\nb: 2\na: 3\n"), "yaml: unmarshal errors:\n  line 3: mapping key \"a\" already defined at line 1");
+}
+
+TEST(YamlLoad, MalformedInputErrorsMatchYamlV3) {
+  EXPECT_EQ(yaml_error("components:\n  terraform:\n    vpc:\n      vars:\n        a: 1\n       b: 2\n"),
+            "yaml: line 3: did not find expected key");
+  EXPECT_EQ(yaml_error("vars:\n  name: \"hello\n  region: us-east-2\n"), "yaml: line 2: found unexpected end of stream");
+  EXPECT_EQ(yaml_error("a: *nope\n"), "yaml: unknown anchor 'nope' referenced");
+}
+
+TEST(YamlLoad, FirstDocumentOnlyAndEmptyIsNull) {
+  EXPECT_TRUE(parse_yaml("").is_null());
+  EXPECT_EQ(parse_yaml("a: 1\n---\nb: 2\n").size(), 1u);
+}
