@@ -33,14 +33,6 @@ class LabError(RuntimeError):
     pass
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 class LabProcess:
     """A lab process owned by this object's state directory. Use as a context manager or call
     start()/stop(); stop() is idempotent."""
@@ -51,6 +43,7 @@ class LabProcess:
         self.idle_timeout = idle_timeout
         self.endpoint = ""
         self.pid = 0
+        self._process: subprocess.Popen | None = None
 
     @property
     def ready_file(self) -> str:
@@ -79,6 +72,7 @@ class LabProcess:
                 process.wait()
                 raise LabError(f"lab not ready after {START_TIMEOUT_SECONDS} s; see {self.log_file}")
             time.sleep(0.02)
+        self._process = process
         self._read_ready_file()
         return self
 
@@ -97,33 +91,43 @@ class LabProcess:
     def stop(self) -> None:
         if not self.pid and os.path.exists(self.ready_file):
             self._read_ready_file()
-        if not self.pid or not _alive(self.pid):
-            return
-        os.kill(self.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        while _alive(self.pid) and time.monotonic() < deadline:
-            _reap(self.pid)
-            time.sleep(0.02)
-        if _alive(self.pid):
-            os.kill(self.pid, signal.SIGKILL)
-            _reap(self.pid)
+        if self.pid and self._running():
+            os.kill(self.pid, signal.SIGTERM)
+            if not self._wait(STOP_TIMEOUT_SECONDS):
+                os.kill(self.pid, signal.SIGKILL)
+                self._wait(STOP_TIMEOUT_SECONDS)
         if os.path.exists(self.ready_file):
             os.unlink(self.ready_file)
         self.pid = 0
+
+    def _running(self) -> bool:
+        if self._process is not None:
+            return self._process.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def _wait(self, timeout: float) -> bool:
+        if self._process is not None:
+            try:
+                self._process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                return False
+            return True
+        deadline = time.monotonic() + timeout
+        while self._running():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def __enter__(self) -> "LabProcess":
         return self.start()
 
     def __exit__(self, *_) -> None:
         self.stop()
-
-
-def _reap(pid: int) -> None:
-    """Collects the exit status when the lab is our child, so it does not linger as a zombie."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def _run(scenario: str, command: list[str]) -> int:

@@ -40,7 +40,7 @@ os.environ.update(
     }
 )
 
-NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 START_URL = "https://acme.awsapps.com/start"
 

@@ -1,0 +1,197 @@
+"""Acceptance 1 (IAM Identity Center): boto3 drives SSO-OIDC's device and refresh grants with AWS's error
+types, and the SSO portal's listings, role credentials and logout."""
+
+import unittest
+import urllib.request
+
+import botocore.exceptions
+
+from labcase import DEVICE_GRANT, NO_RETRIES, START_URL, error_code, lab
+
+
+class DeviceFlow(unittest.TestCase):
+    def setUp(self):
+        self.lab = lab()
+        self.oidc = self.lab.client("sso-oidc", config=NO_RETRIES)
+        client = self.oidc.register_client(clientName="lab-check", clientType="public", grantTypes=[DEVICE_GRANT, "refresh_token"])
+        self.ids = {"clientId": client["clientId"], "clientSecret": client["clientSecret"]}
+
+    def tearDown(self):
+        self.lab.reset_clock()
+        self.lab.post("/_lab/lifetimes", {"device_authorization": 600, "client_registration": 90 * 86400})
+
+    def start(self) -> dict:
+        return self.oidc.start_device_authorization(**self.ids, startUrl=START_URL)
+
+    def poll(self, device: dict) -> dict:
+        return self.oidc.create_token(**self.ids, grantType=DEVICE_GRANT, deviceCode=device["deviceCode"])
+
+    def assertRejected(self, call, code: str):
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            call()
+        self.assertEqual(error_code(raised.exception), code)
+
+    def visit(self, url: str) -> int:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+
+    def caller_arn(self, access_token: str, account_id: str = "222222222222", role: str = "TerraformApplyAccess") -> str:
+        role_credentials = self.lab.client("sso").get_role_credentials(accessToken=access_token, accountId=account_id, roleName=role)
+        role = role_credentials["roleCredentials"]
+        sts = self.lab.client(
+            "sts", {"AccessKeyId": role["accessKeyId"], "SecretAccessKey": role["secretAccessKey"], "SessionToken": role["sessionToken"]}
+        )
+        return sts.get_caller_identity()["Arn"]
+
+    def test_PendingThenSlowDownThenApprovedAsDefaultUser(self):
+        device = self.start()
+        self.assertTrue(device["verificationUriComplete"].startswith(self.lab.endpoint))
+        self.assertEqual(device["interval"], 1)
+        self.assertRejected(lambda: self.poll(device), "AuthorizationPendingException")
+        self.assertRejected(lambda: self.poll(device), "SlowDownException")
+        self.assertEqual(self.visit(device["verificationUriComplete"]), 200)
+        token = self.poll(device)
+        self.assertEqual(token["tokenType"], "Bearer")
+        self.assertEqual(token["expiresIn"], 28800)
+        self.assertIn("refreshToken", token)
+        arn = self.caller_arn(token["accessToken"])
+        self.assertEqual(arn, f"arn:aws:sts::222222222222:assumed-role/{self.lab.role_name('TerraformApplyAccess')}/alice")
+
+    def test_ApprovalAsNamedUser(self):
+        device = self.start()
+        self.visit(device["verificationUriComplete"] + "&user=bob")
+        arn = self.caller_arn(self.poll(device)["accessToken"], "444444444444", "TerraformPlanAccess")
+        self.assertTrue(arn.endswith("/bob"), arn)
+
+    def test_DeniedIsAccessDeniedException(self):
+        device = self.start()
+        self.visit(f"{self.lab.endpoint}/_lab/device/deny?user_code={device['userCode']}")
+        self.assertRejected(lambda: self.poll(device), "AccessDeniedException")
+
+    def test_ExpiredDeviceCodeIsExpiredTokenException(self):
+        self.lab.post("/_lab/lifetimes", {"device_authorization": 60})
+        device = self.start()
+        self.assertEqual(device["expiresIn"], 60)
+        self.lab.shift_clock(61)
+        self.assertRejected(lambda: self.poll(device), "ExpiredTokenException")
+
+    def test_WrongClientSecretIsInvalidClientException(self):
+        device = self.start()
+        wrong = {**self.ids, "clientSecret": "not-the-secret"}
+        self.assertRejected(
+            lambda: self.oidc.create_token(**wrong, grantType=DEVICE_GRANT, deviceCode=device["deviceCode"]), "InvalidClientException"
+        )
+        self.assertRejected(lambda: self.oidc.start_device_authorization(**wrong, startUrl=START_URL), "InvalidClientException")
+
+    def test_ExpiredRegistrationIsInvalidClientException(self):
+        self.lab.post("/_lab/lifetimes", {"client_registration": 3600})
+        client = self.oidc.register_client(clientName="short", clientType="public")
+        self.lab.shift_clock(3601)
+        self.assertRejected(
+            lambda: self.oidc.start_device_authorization(clientId=client["clientId"], clientSecret=client["clientSecret"], startUrl=START_URL),
+            "InvalidClientException",
+        )
+
+    def test_UnknownOrRedeemedDeviceCodeIsInvalidGrantException(self):
+        self.assertRejected(lambda: self.poll({"deviceCode": "unknown"}), "InvalidGrantException")
+        device = self.start()
+        self.visit(device["verificationUriComplete"])
+        self.poll(device)
+        self.assertRejected(lambda: self.poll(device), "InvalidGrantException")
+
+    def test_RefreshGrantRotatesTheRefreshToken(self):
+        device = self.start()
+        self.visit(device["verificationUriComplete"] + "&user=carol")
+        first = self.poll(device)
+        refreshed = self.oidc.create_token(**self.ids, grantType="refresh_token", refreshToken=first["refreshToken"])
+        self.assertTrue(refreshed["accessToken"] != first["accessToken"])
+        self.assertTrue(refreshed["refreshToken"] != first["refreshToken"])
+        self.assertTrue(self.caller_arn(refreshed["accessToken"]).endswith("/carol"))
+        self.assertRejected(
+            lambda: self.oidc.create_token(**self.ids, grantType="refresh_token", refreshToken=first["refreshToken"]), "InvalidGrantException"
+        )
+
+    def test_ClientWithoutRefreshGrantGetsNoRefreshToken(self):
+        token = self.lab.sso_token(grant_types=(DEVICE_GRANT,))
+        self.assertNotIn("refreshToken", token)
+
+    def test_UnknownStartUrlIsInvalidRequestException(self):
+        self.assertRejected(lambda: self.oidc.start_device_authorization(**self.ids, startUrl="https://other.awsapps.com/start"), "InvalidRequestException")
+
+
+class Portal(unittest.TestCase):
+    def setUp(self):
+        self.lab = lab()
+        self.sso = self.lab.client("sso", config=NO_RETRIES)
+
+    def tearDown(self):
+        self.lab.reset_clock()
+
+    def assertRejected(self, call, code: str):
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            call()
+        self.assertEqual(error_code(raised.exception), code)
+
+    def test_ListAccountsPaginates(self):
+        token = self.lab.sso_token("bob")["accessToken"]
+        first = self.sso.list_accounts(accessToken=token, maxResults=2)
+        self.assertEqual(len(first["accountList"]), 2)
+        self.assertIn("nextToken", first)
+        pages = list(self.sso.get_paginator("list_accounts").paginate(accessToken=token, PaginationConfig={"PageSize": 3}))
+        self.assertEqual(len(pages), 3)
+        names = sorted(a["accountName"] for page in pages for a in page["accountList"])
+        self.assertEqual(names, sorted(a["name"] for a in self.lab.state["accounts"]))
+
+    def test_ListAccountRolesPaginates(self):
+        token = self.lab.sso_token("carol")["accessToken"]
+        first = self.sso.list_account_roles(accessToken=token, accountId="222222222222", maxResults=1)
+        second = self.sso.list_account_roles(accessToken=token, accountId="222222222222", maxResults=1, nextToken=first["nextToken"])
+        self.assertNotIn("nextToken", second)
+        roles = [r["roleName"] for r in first["roleList"] + second["roleList"]]
+        self.assertEqual(sorted(roles), ["RootAccess", "TerraformApplyAccess"])
+
+    def test_BadNextTokenIsInvalidRequestException(self):
+        token = self.lab.sso_token()["accessToken"]
+        self.assertRejected(lambda: self.sso.list_accounts(accessToken=token, nextToken="garbage"), "InvalidRequestException")
+
+    def test_RoleOutsideTheUsersAssignmentsIsForbidden(self):
+        token = self.lab.sso_token("bob")["accessToken"]
+        self.assertRejected(
+            lambda: self.sso.get_role_credentials(accessToken=token, accountId="444444444444", roleName="TerraformApplyAccess"),
+            "ForbiddenException",
+        )
+
+    def test_RoleCredentialsLastThePermissionSetsDuration(self):
+        token = self.lab.sso_token("carol")["accessToken"]
+        role = self.sso.get_role_credentials(accessToken=token, accountId="222222222222", roleName="RootAccess")["roleCredentials"]
+        now_ms = self.lab.now().timestamp() * 1000
+        self.assertAlmostEqual(role["expiration"] - now_ms, 900_000, delta=5_000)
+
+    def test_PermissionSetPolicyIsEnforced(self):
+        plan = self.lab.client("s3", self.lab.role_credentials("plat-staging", "TerraformPlanAccess", "bob"), config=NO_RETRIES)
+        plan.list_objects_v2(Bucket="acme-plat-staging-tfstate")
+        self.assertRejected(lambda: plan.put_object(Bucket="acme-plat-staging-tfstate", Key="k", Body=b"x"), "AccessDenied")
+        apply = self.lab.client("s3", self.lab.role_credentials("plat-staging", "TerraformApplyAccess", "alice"))
+        apply.put_object(Bucket="acme-plat-staging-tfstate", Key="k", Body=b"x")
+
+    def test_ExpiredAccessTokenIsUnauthorized(self):
+        token = self.lab.sso_token()["accessToken"]
+        self.lab.shift_clock(28801)
+        self.assertRejected(lambda: self.sso.list_accounts(accessToken=token), "UnauthorizedException")
+
+    def test_LogoutInvalidatesAccessAndRefreshTokens(self):
+        token = self.lab.sso_token()
+        self.sso.logout(accessToken=token["accessToken"])
+        self.assertRejected(lambda: self.sso.list_accounts(accessToken=token["accessToken"]), "UnauthorizedException")
+        self.assertRejected(lambda: self.sso.logout(accessToken=token["accessToken"]), "UnauthorizedException")
+        oidc = self.lab.client("sso-oidc", config=NO_RETRIES)
+        self.assertRejected(
+            lambda: oidc.create_token(
+                clientId=token["clientId"], clientSecret=token["clientSecret"], grantType="refresh_token", refreshToken=token["refreshToken"]
+            ),
+            "InvalidGrantException",
+        )
+
+
+if __name__ == "__main__":
+    unittest.main()
