@@ -206,9 +206,12 @@ class Loader {
     Value v;
     try {
       v = load_yaml_file(file);
+    } catch (const YamlError& e) {
+      throw Error(ErrorKind::Config, "failed to parse config file '" + file + "'")
+          .explain(file + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message());
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::Yaml)
-        throw Error(ErrorKind::Config, "failed to parse config file '" + file + "': " + e.message());
+        throw Error(ErrorKind::Config, "failed to parse config file '" + file + "'").explain(file + ": " + e.message());
       throw;
     }
     if (v.is_null()) return Value::empty_map();

@@ -87,8 +87,8 @@ Value deep_merge(const std::vector<Value>& inputs, ListMergeStrategy strategy) {
   Value acc;
   bool have = false;
   for (const auto& in : inputs) {
-    if (in.is_map() && in.as_map().empty()) continue;
-    if (in.is_null() && !have) continue;
+    // Inputs are maps; a null input is a nil map, which upstream skips like an empty one.
+    if (in.is_null() || (in.is_map() && in.as_map().empty())) continue;
     if (!have) {
       acc = in;
       have = true;

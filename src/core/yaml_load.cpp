@@ -191,7 +191,7 @@ class Loader {
     if (!errors_.empty()) {
       std::string msg = "yaml: unmarshal errors:";
       for (const auto& m : errors_) msg += "\n  " + m;
-      throw Error(ErrorKind::Yaml, msg);
+      throw YamlError(msg, first_error_line_, first_error_column_);
     }
     return root;
   }
@@ -208,7 +208,7 @@ class Loader {
     std::string msg = "yaml: ";
     if (line != 0) msg += "line " + std::to_string(line) + ": ";
     msg += parser_.problem ? parser_.problem : "unknown error";
-    throw Error(ErrorKind::Yaml, msg);
+    throw YamlError(msg, parser_.problem_mark.line + 1, parser_.problem_mark.column + 1);
   }
 
   SourceMark mark_of(const yaml_event_t& ev) const {
@@ -229,7 +229,8 @@ class Loader {
       case YAML_ALIAS_EVENT: {
         std::string name = str(e.ev.data.alias.anchor);
         auto it = anchors_.find(name);
-        if (it == anchors_.end()) throw Error(ErrorKind::Yaml, "yaml: unknown anchor '" + name + "' referenced");
+        if (it == anchors_.end())
+          throw YamlError("yaml: unknown anchor '" + name + "' referenced", e.ev.start_mark.line + 1, e.ev.start_mark.column + 1);
         return it->second;
       }
       case YAML_SCALAR_EVENT: {
@@ -250,8 +251,9 @@ class Loader {
                     (tag == "!!int" && (v.kind() == Kind::Int || v.kind() == Kind::Uint)) ||
                     (tag == "!!float" && v.is_number());
           if (!ok) {
-            errors_.push_back("line " + std::to_string(e.ev.start_mark.line + 1) + ": cannot unmarshal " + tag +
-                              " `" + text + "` into " + tag.substr(2));
+            add_error("line " + std::to_string(e.ev.start_mark.line + 1) + ": cannot unmarshal " + tag + " `" + text +
+                          "` into " + tag.substr(2),
+                      e.ev.start_mark);
           }
           if (tag == "!!float" && v.is_number()) v = Value(v.as_float());
         } else {
@@ -328,15 +330,16 @@ class Loader {
         continue;
       }
       if (key.is_map() || key.is_list()) {
-        errors_.push_back("line " + std::to_string(key_line) + ": invalid map key: " + describe_value(key));
+        add_error("line " + std::to_string(key_line) + ": invalid map key: " + describe_value(key), ke.ev.start_mark);
         continue;
       }
       std::string k = key.is_string() ? key.as_string() : (key.is_null() || key.is_bool() ? key_text(key) : raw_key);
       auto it = seen.find(k);
       if (it != seen.end()) {
         std::string shown = key.is_string() ? go_quote(k) : raw_key;
-        errors_.push_back("line " + std::to_string(key_line) + ": mapping key " + shown + " already defined at line " +
-                          std::to_string(it->second.line));
+        add_error("line " + std::to_string(key_line) + ": mapping key " + shown + " already defined at line " +
+                      std::to_string(it->second.line),
+                  ke.ev.start_mark);
         continue;
       }
       seen.emplace(k, Seen{key_line});
@@ -388,6 +391,14 @@ class Loader {
     return out + "\"";
   }
 
+  void add_error(std::string text, const yaml_mark_t& mark) {
+    if (errors_.empty()) {
+      first_error_line_ = mark.line + 1;
+      first_error_column_ = mark.column + 1;
+    }
+    errors_.push_back(std::move(text));
+  }
+
   void remember(const yaml_char_t* anchor, const Value& v) {
     if (anchor) anchors_[str(anchor)] = v;
   }
@@ -396,6 +407,8 @@ class Loader {
   std::shared_ptr<const std::string> file_;
   std::map<std::string, Value> anchors_;
   std::vector<std::string> errors_;
+  std::size_t first_error_line_ = 0;
+  std::size_t first_error_column_ = 0;
 };
 
 }  // namespace

@@ -16,9 +16,24 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "core/value.hpp"
 
 namespace atmos {
+
+// A YAML syntax error: message() is yaml.v3's text; line/column (1-based) locate the problem itself
+// (yaml.v3's text may cite the enclosing context's line instead).
+class YamlError : public Error {
+ public:
+  YamlError(std::string message, std::size_t line, std::size_t column)
+      : Error(ErrorKind::Yaml, std::move(message)), line_(line), column_(column) {}
+  std::size_t line() const { return line_; }
+  std::size_t column() const { return column_; }
+
+ private:
+  std::size_t line_;
+  std::size_t column_;
+};
 
 // Parses `text`; `file` is recorded in marks. Empty input yields null.
 Value parse_yaml(std::string_view text, const std::string& file = "");

@@ -1,0 +1,22 @@
+// What every command needs: the parsed arguments, the loaded configuration, logging set up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "config/cli_config.hpp"
+
+namespace atmos::cli {
+
+// Applies --chdir, loads the configuration from global flags + environment and configures logging.
+config::CliConfig load_config(const ParsedArgs& args);
+
+// Writes a Value to stdout as "yaml" or "json"; anything else is a usage error.
+void print_value(const Value& v, const std::string& format);
+
+int cmd_describe(const std::vector<std::string>& args);
+int cmd_list(const std::vector<std::string>& args);
+int cmd_validate(const std::vector<std::string>& args);
+
+}  // namespace atmos::cli

@@ -1,0 +1,186 @@
+// `atmos describe config|stacks|component`.
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "cli/context.hpp"
+#include "core/error.hpp"
+#include "core/json_emit.hpp"
+#include "core/yaml_emit.hpp"
+#include "stacks/engine.hpp"
+
+namespace atmos::cli {
+namespace {
+
+// The keys `describe.component.filter: schema` keeps (upstream's default).
+const char* const kSchemaSections[] = {"vars", "settings", "env", "backend", "metadata", "overrides",
+                                       "providers", "imports", "dependencies", "component", "hooks"};
+
+Value bool_or(const Value& v, bool fallback) { return v.is_bool() ? v : Value(fallback); }
+Value str_or(const Value& v) { return v.is_string() ? v : Value(""); }
+
+// `components.terraform` as upstream's Go struct prints it (every field, defaults filled).
+Value terraform_struct(const config::CliConfig& cfg) {
+  Value t = cfg.get({"components", "terraform"});
+  return Value::map({
+      {"base_path", str_or(t.get("base_path"))},
+      {"apply_auto_approve", bool_or(t.get("apply_auto_approve"), false)},
+      {"append_user_agent", str_or(t.get("append_user_agent"))},
+      {"deploy_run_init", bool_or(t.get("deploy_run_init"), false)},
+      {"init_run_reconfigure", bool_or(t.get("init_run_reconfigure"), false)},
+      {"auto_generate_backend_file", bool_or(t.get("auto_generate_backend_file"), false)},
+      {"auto_generate_files", bool_or(t.get("auto_generate_files"), false)},
+      {"command", str_or(t.get("command"))},
+      {"shell", Value::map({{"prompt", str_or(t.at({"shell", "prompt"}))}})},
+      {"init", Value::map({{"pass_vars", bool_or(t.at({"init", "pass_vars"}), false)}})},
+      {"plan", Value::map({{"skip_planfile", bool_or(t.at({"plan", "skip_planfile"}), false)}})},
+      {"plugin_cache", bool_or(t.get("plugin_cache"), true)},
+      {"auto_provision_workdir_for_outputs", bool_or(t.get("auto_provision_workdir_for_outputs"), true)},
+  });
+}
+
+Value stacks_struct(const config::CliConfig& cfg) {
+  List inc, exc;
+  for (const auto& p : cfg.included_paths) inc.emplace_back(p);
+  for (const auto& p : cfg.excluded_paths) exc.emplace_back(p);
+  return Value::map({
+      {"base_path", Value(cfg.stacks_base_path)},
+      {"included_paths", Value::list(inc)},
+      {"excluded_paths", Value::list(exc)},
+      {"name_pattern", Value(cfg.name_pattern)},
+      {"name_template", Value(cfg.name_template)},
+      {"inherit", Value::map({{"metadata", Value(cfg.inherit_metadata)}})},
+  });
+}
+
+Value query(const Value& v, const std::string& q) {
+  if (q.empty() || q == ".") return v;
+  if (q[0] != '.') throw Error(ErrorKind::Usage, "unsupported query '" + q + "': only simple paths such as .vars.region are supported");
+  Value cur = v;
+  std::stringstream ss(q.substr(1));
+  std::string part;
+  while (std::getline(ss, part, '.')) {
+    if (part.empty()) continue;
+    if (part.size() > 2 && part.front() == '[' && part.back() == ']') {
+      std::size_t idx = std::stoul(part.substr(1, part.size() - 2));
+      cur = idx < cur.as_list().size() ? cur.as_list()[idx] : Value();
+    } else {
+      cur = cur.get(part);
+    }
+  }
+  return cur;
+}
+
+void print_query_result(const Value& v, const std::string& format) {
+  if (v.is_string()) {
+    std::printf("%s\n", v.as_string().c_str());
+  } else if (v.is_null()) {
+    std::printf("null\n");
+  } else if (!v.is_map() && !v.is_list()) {
+    std::string s = to_json(v, JsonStyle::Compact);
+    std::printf("%s\n", s.c_str());
+  } else {
+    print_value(v, format);
+  }
+}
+
+int describe_config(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"format", 'f', false}, {"query", 'q', false}});
+  config::CliConfig cfg = load_config(args);
+  Value v = cfg.raw;
+  v = v.with("base_path", Value(cfg.base_path));
+  v = v.with("components", (v.get("components").is_map() ? v.get("components") : Value::empty_map()).with("terraform", terraform_struct(cfg)));
+  v = v.with("stacks", stacks_struct(cfg));
+  v = v.with("logs", Value::map({{"file", Value(cfg.log_file)}, {"level", Value(cfg.log_level)}}));
+  std::string format = args.get("format", "yaml");
+  if (args.has("query")) {
+    print_query_result(query(v, args.get("query")), format);
+    return 0;
+  }
+  print_value(v, format);
+  return 0;
+}
+
+int describe_stacks(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"stack", 's', false},
+                                      {"format", 'f', false},
+                                      {"file", 0, false},
+                                      {"components", 0, false},
+                                      {"component-types", 0, false},
+                                      {"sections", 0, false},
+                                      {"query", 'q', false},
+                                      {"include-empty-stacks", 0, true},
+                                      {"process-templates", 0, true},
+                                      {"process-functions", 0, true},
+                                      {"skip", 0, false}});
+  if (!args.positionals.empty())
+    throw Error(ErrorKind::Usage, "unknown command \"" + args.positionals[0] + "\" for \"atmos describe stacks\"");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackEngine::DescribeStacksOptions opts;
+  opts.stack = args.get("stack");
+  opts.components = args.list("components");
+  opts.component_types = args.list("component-types");
+  opts.sections = args.list("sections");
+  opts.include_empty_stacks = args.flag("include-empty-stacks");
+  Value v = engine.describe_stacks(opts);
+  std::string format = args.get("format", "yaml");
+  if (args.has("query")) v = query(v, args.get("query"));
+  if (args.has("file")) {
+    std::FILE* f = std::fopen(args.get("file").c_str(), "w");
+    if (!f) throw Error(ErrorKind::Io, "failed to write '" + args.get("file") + "'");
+    if (format == "json") write_json(v, f);
+    else write_yaml(v, f);
+    std::fclose(f);
+    return 0;
+  }
+  print_value(v, format);
+  // Upstream prints describe-stacks YAML with Println, so it ends with one blank line.
+  if (format != "json") std::fputs("\n", stdout);
+  return 0;
+}
+
+int describe_component(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"stack", 's', false},
+                                      {"format", 'f', false},
+                                      {"file", 0, false},
+                                      {"query", 'q', false},
+                                      {"provenance", 0, true},
+                                      {"process-templates", 0, true},
+                                      {"process-functions", 0, true},
+                                      {"skip", 0, false},
+                                      {"identity", 'i', false}});
+  if (args.positionals.empty()) throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
+  Value v = engine.describe_component(sc, {"describe", "component"});
+  if (cfg.get_string({"describe", "component", "filter"}, "schema") != "full") {
+    Map filtered;
+    for (const auto& [k, item] : v.as_map())
+      if (std::find_if(std::begin(kSchemaSections), std::end(kSchemaSections), [&](const char* s) { return k == s; }) !=
+          std::end(kSchemaSections))
+        filtered.emplace_back(k, item);
+    v = Value::sorted_map(std::move(filtered));
+  }
+  std::string format = args.get("format", "yaml");
+  if (args.has("query")) {
+    print_query_result(query(v, args.get("query")), format);
+    return 0;
+  }
+  print_value(v, format);
+  return 0;
+}
+
+}  // namespace
+
+int cmd_describe(const std::vector<std::string>& args) {
+  if (args.empty()) throw Error(ErrorKind::Usage, "missing subcommand for \"atmos describe\": config, stacks or component");
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "config") return describe_config(rest);
+  if (args[0] == "stacks") return describe_stacks(rest);
+  if (args[0] == "component") return describe_component(rest);
+  throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos describe\"");
+}
+
+}  // namespace atmos::cli

@@ -1,0 +1,332 @@
+#include "stacks/component.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/merge.hpp"
+
+namespace atmos::stacks {
+namespace fs = std::filesystem;
+namespace {
+
+const char* const kBaseMapSections[] = {"vars",     "settings", "env",      "auth",     "secrets",
+                                        "dependencies", "locals", "providers", "required_providers",
+                                        "hooks",    "test",     "mocks",    "generate", "backend",
+                                        "remote_state_backend", "source", "provision", "retry"};
+const char* const kBaseScalarSections[] = {"command", "backend_type", "remote_state_backend_type", "required_version"};
+const char* const kGlobalMetadataAllowed[] = {"labels", "tags", "custom", "enabled", "locked", "terraform_workspace_pattern"};
+
+std::string str_of(const Value& v) { return v.is_string() ? v.as_string() : std::string(); }
+
+Value map_or_empty(const Value& v) { return v.is_map() ? v : Value::empty_map(); }
+
+// A section value that must be a map when present.
+Value section(const Value& parent, const char* key, const std::string& where) {
+  const Value* v = parent.find(key);
+  if (!v || v->is_null()) return Value::empty_map();
+  if (!v->is_map() && !(v->is_list() && std::string(key) == "providers"))
+    throw Error(ErrorKind::Stack, std::string("invalid '") + key + "' section in the file '" + where + "'")
+        .explain(std::string("The '") + key + "' section must be a map.");
+  return *v;
+}
+
+struct BaseConfig {
+  std::map<std::string, Value> maps;
+  std::map<std::string, std::string> scalars;
+  Value metadata = Value::empty_map();
+  std::vector<std::string> inheritance;
+};
+
+class ComponentResolver {
+ public:
+  ComponentResolver(const config::CliConfig& cfg, const Value& all, const std::string& file_key)
+      : cfg_(cfg), all_(all), file_key_(file_key) {}
+
+  // Follows legacy `component:` pointers to the deepest Atmos component.
+  std::string legacy_root(const std::string& name) {
+    std::string cur = name;
+    std::set<std::string> seen;
+    for (;;) {
+      seen.insert(cur);
+      std::string next = str_of(all_.get(cur).get("component"));
+      if (next.empty() || next == cur || !all_.has(next) || seen.count(next)) return cur;
+      cur = next;
+    }
+  }
+
+  void visit(const std::string& component, const std::string& base, BaseConfig& acc,
+             std::vector<std::pair<std::string, std::string>>& path) {
+    if (base == component) return;
+    std::pair<std::string, std::string> edge{component, base};
+    if (std::find(path.begin(), path.end(), edge) != path.end()) {
+      std::string cycle;
+      for (const auto& [c, b] : path) cycle += c + " -> ";
+      cycle += base;
+      throw Error(ErrorKind::Stack, "circular component inheritance")
+          .explain("The component '" + component + "' in the stack manifest '" + file_key_ +
+                   "' inherits from itself through: " + cycle);
+    }
+    path.push_back(edge);
+    const Value& b = *all_.find(base);
+    if (!b.is_map()) throw Error(ErrorKind::Stack, "invalid component '" + base + "' in the stack manifest '" + file_key_ + "'");
+    Value meta = map_or_empty(b.get("metadata"));
+    bool abstract = str_of(meta.get("type")) == "abstract";
+    std::string legacy = str_of(b.get("component"));
+    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, acc, path);
+    for (const auto& inh : inherits_of(base, meta)) {
+      if (inh == base) continue;
+      visit(base, inh, acc, path);
+    }
+    for (const char* s : kBaseMapSections) acc.maps[s] = deep_merge(acc.maps[s], section(b, s, file_key_));
+    for (const char* s : kBaseScalarSections) acc.scalars[s] = str_of(b.get(s));
+    if (cfg_.inherit_metadata) acc.metadata = deep_merge(acc.metadata, meta.without("inherits").without("type"));
+    std::vector<std::string> chain{base};
+    for (const auto& c : acc.inheritance)
+      if (c != base) chain.push_back(c);
+    acc.inheritance = chain;
+    path.pop_back();
+  }
+
+  std::vector<std::string> inherits_of(const std::string& component, const Value& meta) {
+    const Value* inh = meta.find("inherits");
+    if (!inh || inh->is_null()) return {};
+    if (!inh->is_list())
+      throw Error(ErrorKind::Stack, "invalid 'metadata.inherits' section")
+          .explain("The component '" + component + "' in the stack manifest '" + file_key_ +
+                   "' has 'metadata.inherits' that is not a list of component names.");
+    std::vector<std::string> out;
+    for (const auto& item : inh->as_list()) {
+      if (!item.is_string())
+        throw Error(ErrorKind::Stack, "invalid 'metadata.inherits' section")
+            .explain("The component '" + component + "' in the stack manifest '" + file_key_ +
+                     "' has a non-string entry in 'metadata.inherits'.");
+      const std::string& name = item.as_string();
+      if (name != component && !all_.has(name))
+        throw Error(ErrorKind::Stack, "component not defined in any config files")
+            .explain("The component '" + component + "' in the stack manifest '" + file_key_ + "' inherits from '" +
+                     name + "' (using 'metadata.inherits'), but '" + name + "' is not defined in any config files for the stack '" +
+                     file_key_ + "'.");
+      out.push_back(name);
+    }
+    return out;
+  }
+
+ private:
+  const config::CliConfig& cfg_;
+  const Value& all_;
+  const std::string& file_key_;
+};
+
+Value merge_chain(std::initializer_list<Value> layers, ListMergeStrategy s) { return deep_merge(std::vector<Value>(layers), s); }
+
+std::string last_non_empty(std::initializer_list<std::string> values, std::string fallback = "") {
+  std::string out = std::move(fallback);
+  for (const auto& v : values)
+    if (!v.empty()) out = v;
+  return out;
+}
+
+}  // namespace
+
+Value process_terraform_components(const config::CliConfig& cfg, const Value& stack, const std::string& file_key) {
+  Value components = stack.at({"components", "terraform"});
+  if (components.is_null() || components.empty()) return Value::empty_map();
+  if (!components.is_map())
+    throw Error(ErrorKind::Stack, "invalid 'components.terraform' section in the file '" + file_key + "'");
+
+  Value tf = map_or_empty(stack.get("terraform"));
+  Value g_meta = section(stack, "metadata", file_key);
+  for (const auto& [k, v] : g_meta.as_map()) {
+    (void)v;
+    if (std::find_if(std::begin(kGlobalMetadataAllowed), std::end(kGlobalMetadataAllowed),
+                     [&](const char* a) { return k == a; }) == std::end(kGlobalMetadataAllowed))
+      throw Error(ErrorKind::Stack, "metadata field is not allowed at global (stack-wide) scope")
+          .explain("The field 'metadata." + k + "' in the stack manifest '" + file_key +
+                   "' can only be set on a component. Allowed at global scope: labels, tags, custom, enabled, locked, "
+                   "terraform_workspace_pattern.");
+  }
+  ListMergeStrategy strategy = cfg.list_merge_strategy;
+  Value g_vars = merge_chain({section(stack, "vars", file_key), section(tf, "vars", file_key)}, strategy);
+  Value g_settings = merge_chain({section(stack, "settings", file_key), section(tf, "settings", file_key)}, strategy);
+  Value g_env = merge_chain({map_or_empty(cfg.raw.get("env")), section(stack, "env", file_key), section(tf, "env", file_key)}, strategy);
+  Value g_auth = merge_chain({section(stack, "auth", file_key), section(tf, "auth", file_key)}, strategy);
+  Value g_hooks = merge_chain({section(stack, "hooks", file_key), section(tf, "hooks", file_key)}, strategy);
+  Value g_generate = merge_chain({section(stack, "generate", file_key), section(tf, "generate", file_key)}, strategy);
+  Value g_deps = merge_chain({section(stack, "dependencies", file_key), section(tf, "dependencies", file_key)}, strategy);
+  Value g_providers = section(tf, "providers", file_key);
+  Value g_backend = section(tf, "backend", file_key);
+  Value g_rsb = section(tf, "remote_state_backend", file_key);
+  Value g_source = section(tf, "source", file_key);
+  Value g_provision = section(tf, "provision", file_key);
+  Value atmos_auth = map_or_empty(cfg.raw.get("auth"));
+  Value github_integration = cfg.raw.at({"integrations", "github"});
+  std::string separator = cfg.get_string({"components", "terraform", "workspace", "prefix_separator"}, "-");
+
+  Map out;
+  ComponentResolver resolver(cfg, components, file_key);
+  for (const auto& [name, raw] : components.as_map()) {
+    if (raw.is_null()) continue;
+    if (!raw.is_map())
+      throw Error(ErrorKind::Stack, "invalid component '" + name + "' in the stack manifest '" + file_key + "'")
+          .explain("The section 'components.terraform." + name + "' must be a map.");
+    std::string where = file_key + "' component '" + name;
+    Value meta = section(raw, "metadata", where);
+
+    BaseConfig base;
+    std::vector<std::pair<std::string, std::string>> path;
+    std::string legacy_base;
+    std::string legacy = str_of(raw.get("component"));
+    if (!legacy.empty() && legacy != name) {
+      if (components.has(legacy)) {
+        resolver.visit(name, legacy, base, path);
+        legacy_base = resolver.legacy_root(legacy);
+      } else if (!fs::is_directory(fs::path(cfg.terraform_dir_abs) / legacy)) {
+        throw Error(ErrorKind::Stack, "invalid base component")
+            .explain("The component '" + name + "' inherits from the base component '" + legacy +
+                     "' (using 'component:' attribute), but `" + legacy + "' is not defined in any of the config files for the stack '" +
+                     file_key + "'");
+      }
+    }
+    for (const auto& inh : resolver.inherits_of(name, meta)) resolver.visit(name, inh, base, path);
+
+    Value overrides = section(raw, "overrides", where);
+    auto ov = [&](const char* key) { return map_or_empty(overrides.get(key)); };
+
+    // Per-component list merge strategy: settings.list_merge_strategy from the most specific layer.
+    std::string lms = last_non_empty({str_of(g_settings.get("list_merge_strategy")),
+                                      str_of(base.maps["settings"].get("list_merge_strategy")),
+                                      str_of(section(raw, "settings", where).get("list_merge_strategy")),
+                                      str_of(ov("settings").get("list_merge_strategy"))});
+    ListMergeStrategy s = lms.empty() ? strategy : parse_list_merge_strategy(lms);
+
+    auto layered = [&](const Value& global, const char* key, bool with_overrides) {
+      std::vector<Value> layers{global, base.maps[key], section(raw, key, where)};
+      if (with_overrides) layers.push_back(ov(key));
+      return deep_merge(layers, s);
+    };
+
+    Value vars = layered(g_vars, "vars", true);
+    Value settings = layered(g_settings, "settings", true);
+    if (github_integration.is_map())
+      settings = deep_merge(settings, Value::empty_map().with("integrations", Value::empty_map().with("github", github_integration)), s);
+    Value env = layered(g_env, "env", true);
+    Value auth = deep_merge(atmos_auth, layered(g_auth, "auth", true), s);
+    Value providers = layered(g_providers, "providers", true);
+    Value hooks = layered(g_hooks, "hooks", true);
+    Value generate = layered(g_generate, "generate", true);
+    Value dependencies = layered(g_deps, "dependencies", false);
+    Value locals = layered(Value::empty_map(), "locals", false);
+    Value required_providers = layered(Value::empty_map(), "required_providers", true);
+    Value source = layered(g_source, "source", false);
+    Value provision = layered(g_provision, "provision", false);
+    Value secrets = layered(Value::empty_map(), "secrets", true);
+    Value retry = layered(Value::empty_map(), "retry", false);
+    Value test = layered(Value::empty_map(), "test", false);
+    Value mocks = layered(Value::empty_map(), "mocks", false);
+
+    Value metadata = deep_merge(g_meta, base.metadata, s);
+    metadata = deep_merge(metadata, meta, s);
+
+    std::string command = last_non_empty({cfg.terraform_command, str_of(tf.get("command")), base.scalars["command"],
+                                          str_of(raw.get("command")), str_of(overrides.get("command"))},
+                                         "terraform");
+    std::string required_version = last_non_empty(
+        {base.scalars["required_version"], str_of(raw.get("required_version")), str_of(overrides.get("required_version"))});
+
+    // Terraform directory / base component (2.8): own metadata.component, else the legacy base, else the name;
+    // inherited metadata.component applies at run time, so the merged value is what we report.
+    std::string component_dir = str_of(meta.get("component"));
+    if (component_dir.empty()) component_dir = legacy_base;
+    if (component_dir.empty()) component_dir = str_of(metadata.get("component"));
+    if (component_dir.empty()) component_dir = name;
+
+    // Backend (2.10).
+    std::string backend_type = last_non_empty({str_of(tf.get("backend_type")), base.scalars["backend_type"], str_of(raw.get("backend_type"))});
+    Value backends = layered(g_backend, "backend", false);
+    Value backend = Value::empty_map();
+    if (!backend_type.empty()) {
+      const Value* b = backends.find(backend_type);
+      if (b && b->is_map()) {
+        backend = *b;
+      } else if (!backends.empty()) {
+        throw Error(ErrorKind::Stack, "backend_type does not match any key configured under backend")
+            .explain("The component '" + name + "' in the stack '" + file_key + "' has backend_type '" + backend_type +
+                     "', but the 'backend' section has no '" + backend_type + "' key.");
+      }
+      auto default_prefix = [&]() {
+        std::string p = str_of(metadata.get("name"));
+        if (p.empty()) p = component_dir;
+        std::string outp;
+        for (char c : p) {
+          if (c == '/') outp += separator;
+          else outp += c;
+        }
+        return outp;
+      };
+      if (backend_type == "s3" && str_of(backend.get("workspace_key_prefix")).empty())
+        backend = backend.with("workspace_key_prefix", Value(default_prefix()));
+      if (backend_type == "gcs" && str_of(backend.get("prefix")).empty())
+        backend = backend.with("prefix", Value(default_prefix()));
+      if (backend_type == "azurerm" && str_of(section(raw, "backend", where).at({"azurerm", "key"})).empty() &&
+          str_of(base.maps["backend"].at({"azurerm", "key"})).empty()) {
+        std::string global_key = str_of(g_backend.at({"azurerm", "key"}));
+        std::string key_name = str_of(metadata.get("name")).empty() ? component_dir : str_of(metadata.get("name"));
+        for (auto& c : key_name)
+          if (c == '/') c = '-';
+        backend = backend.with("key", Value((global_key.empty() ? "" : global_key + "/") + key_name + ".terraform.tfstate"));
+      }
+    }
+    std::string rsb_type = last_non_empty({backend_type, str_of(tf.get("remote_state_backend_type")),
+                                           base.scalars["remote_state_backend_type"], str_of(raw.get("remote_state_backend_type"))});
+    Value rsb = Value::empty_map();
+    if (!rsb_type.empty()) {
+      Value rsbs = layered(g_rsb, "remote_state_backend", false);
+      rsb = deep_merge(rsb_type == backend_type ? backend : Value::empty_map(), map_or_empty(rsbs.get(rsb_type)), s);
+    }
+
+    if (str_of(metadata.get("type")) == "abstract") {
+      Value spacelift = settings.get("spacelift");
+      if (spacelift.is_map() && spacelift.has("workspace_enabled"))
+        settings = settings.with("spacelift", spacelift.without("workspace_enabled"));
+    }
+
+    List inheritance;
+    for (const auto& i : base.inheritance) inheritance.emplace_back(i);
+
+    Map sec{
+        {"auth", auth},
+        {"backend", backend},
+        {"backend_type", Value(backend_type)},
+        {"command", Value(command)},
+        {"component", Value(component_dir)},
+        {"env", env},
+        {"generate", generate},
+        {"hooks", hooks},
+        {"inheritance", Value::list(std::move(inheritance))},
+        {"metadata", metadata},
+        {"overrides", overrides},
+        {"providers", providers},
+        {"provision", provision},
+        {"remote_state_backend", rsb},
+        {"remote_state_backend_type", Value(rsb_type)},
+        {"required_providers", required_providers},
+        {"required_version", Value(required_version)},
+        {"settings", settings},
+        {"source", source},
+        {"vars", vars},
+    };
+    if (!dependencies.empty()) sec.emplace_back("dependencies", dependencies);
+    if (!locals.empty()) sec.emplace_back("locals", locals);
+    if (!retry.empty()) sec.emplace_back("retry", retry);
+    if (!secrets.empty()) sec.emplace_back("secrets", secrets);
+    if (!test.empty()) sec.emplace_back("test", test);
+    if (!mocks.empty()) sec.emplace_back("mocks", mocks);
+    out.emplace_back(name, Value::map(std::move(sec)));
+  }
+  return Value::sorted_map(std::move(out));
+}
+
+}  // namespace atmos::stacks

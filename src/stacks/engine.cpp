@@ -1,0 +1,413 @@
+#include "stacks/engine.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/glob.hpp"
+#include "core/log.hpp"
+#include "core/merge.hpp"
+#include "stacks/component.hpp"
+#include "template/template.hpp"
+
+namespace atmos::stacks {
+namespace fs = std::filesystem;
+namespace {
+
+std::string str_of(const Value& v) { return v.is_string() ? v.as_string() : std::string(); }
+
+std::string replace_all(std::string s, char from, const std::string& to) {
+  std::string out;
+  for (char c : s) {
+    if (c == from) out += to;
+    else out += c;
+  }
+  return out;
+}
+
+bool is_file(const std::string& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Keys ignored when deciding whether two manifests define the same component identically (§3.5 step 4).
+Value comparable(const Value& section) {
+  Value v = section;
+  for (const char* k : {"atmos_cli_config", "atmos_stack", "stack", "atmos_stack_file", "atmos_manifest", "sources", "imports",
+                        "deps_all", "deps"})
+    v = v.without(k);
+  return v;
+}
+
+}  // namespace
+
+std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates, std::size_t max) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(name, c);
+    bool related = c.find(name) != std::string::npos || name.find(c) != std::string::npos;
+    if (d <= std::max<std::size_t>(3, name.size() / 2) || related) scored.emplace_back(related ? std::min<std::size_t>(d, 1) : d, c);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (auto& [d, c] : scored) {
+    if (out.size() >= max) break;
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  }
+  return out;
+}
+
+TemplateRenderer go_template_renderer(const config::CliConfig& cfg) {
+  Value delims = cfg.get({"templates", "settings", "delimiters"});
+  tmpl::Options base;
+  if (delims.is_list() && delims.size() == 2 && delims.as_list()[0].is_string() && delims.as_list()[1].is_string()) {
+    base.left_delim = delims.as_list()[0].as_string();
+    base.right_delim = delims.as_list()[1].as_string();
+  }
+  return [base](const std::string& name, const std::string& text, const Value& data, bool missing_key_error) {
+    tmpl::Options opts = base;
+    opts.missing_key = missing_key_error ? tmpl::MissingKey::Error : tmpl::MissingKey::Default;
+    try {
+      return tmpl::render(name, text, data, opts);
+    } catch (const tmpl::TemplateError& e) {
+      throw Error(ErrorKind::Template, e.what());
+    }
+  };
+}
+
+StackEngine::StackEngine(const config::CliConfig& cfg, TemplateRenderer renderer)
+    : cfg_(cfg), renderer_(renderer), processor_(cfg, std::move(renderer)) {}
+
+std::vector<std::string> StackEngine::find_manifests() const {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& inc : cfg_.included_abs) {
+    std::vector<std::string> patterns;
+    std::string ext = fs::path(inc).extension().string();
+    if (ext.empty() || (ext != ".yaml" && ext != ".yml" && ext != ".tmpl")) {
+      for (const char* e : {".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"}) patterns.push_back(inc + e);
+    } else {
+      patterns.push_back(inc);
+    }
+    for (const auto& p : patterns) {
+      for (const auto& m : glob(p)) {
+        if (!is_file(m)) continue;
+        bool excluded = false;
+        for (const auto& ex : cfg_.excluded_abs)
+          if (glob_match(ex, m)) excluded = true;
+        if (excluded || !seen.insert(m).second) continue;
+        out.push_back(m);
+      }
+    }
+  }
+  return out;
+}
+
+const std::vector<Manifest>& StackEngine::manifests() {
+  if (manifests_) return *manifests_;
+  std::vector<Manifest> out;
+  for (const auto& path : find_manifests()) {
+    ProcessedManifest pm = processor_.process_top_level(path);
+    Manifest m;
+    m.abs_path = path;
+    m.file_key = processor_.file_key(path);
+    m.merged = pm.merged;
+    m.imports.assign(pm.imports.begin(), pm.imports.end());
+    m.terraform = process_terraform_components(cfg_, pm.merged, m.file_key);
+    out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
+  manifests_ = std::move(out);
+  return *manifests_;
+}
+
+std::string StackEngine::name_from_pattern(const Manifest& m, const Value& section) const {
+  std::vector<std::string> parts;
+  std::stringstream ss(cfg_.name_pattern);
+  std::string part;
+  Value vars = section.get("vars");
+  while (std::getline(ss, part, '-')) {
+    for (const char* token : {"namespace", "tenant", "environment", "stage"}) {
+      if (part != std::string("{") + token + "}") continue;
+      Value v = vars.get(token);
+      if (!v.is_string() || v.as_string().empty()) {
+        throw Error(ErrorKind::Stack, "stack name pattern references a context part that is not defined in the stack file")
+            .explain("the stack name pattern '" + cfg_.name_pattern + "' specifies '" + part + "', but the stack '" +
+                     m.file_key + "' does not have a " + token + " defined in the stack file '" + m.file_key + "'");
+      }
+      parts.push_back(v.as_string());
+    }
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "-") + p;
+  return out;
+}
+
+std::string StackEngine::stack_name(const Manifest& m, const Value& section) const {
+  Value declared = m.merged.get("name");
+  if (declared.is_string() && !declared.as_string().empty()) return declared.as_string();
+  if (!cfg_.name_template.empty())
+    return renderer_("name_template", cfg_.name_template, section, !cfg_.ignore_missing_template_values);
+  if (!cfg_.name_pattern.empty()) return name_from_pattern(m, section);
+  return m.file_key;
+}
+
+std::string StackEngine::workspace(const StackComponent& sc) const {
+  const Value& section = sc.section;
+  Value enabled = cfg_.get({"components", "terraform", "workspaces_enabled"});
+  std::string backend_type = str_of(section.get("backend_type"));
+  if ((enabled.is_bool() && !enabled.as_bool()) || backend_type == "http") return "default";
+  std::string prefix = sc.stack;
+  if (prefix.empty()) prefix = replace_all(sc.manifest->file_key, '/', "-");
+  Value meta = section.get("metadata");
+  std::string base = str_of(meta.get("component"));
+  if (base.empty()) base = str_of(section.get("component"));
+  if (base == sc.component) base.clear();
+  std::string ws;
+  if (!str_of(meta.get("terraform_workspace_template")).empty()) {
+    ws = renderer_("terraform_workspace_template", str_of(meta.get("terraform_workspace_template")), section, false);
+  } else if (!str_of(meta.get("terraform_workspace_pattern")).empty()) {
+    ws = str_of(meta.get("terraform_workspace_pattern"));
+    Value vars = section.get("vars");
+    bool from_template = !cfg_.name_template.empty();
+    auto token = [&](const std::string& t, const std::string& v) {
+      for (std::size_t pos; (pos = ws.find(t)) != std::string::npos;) ws.replace(pos, t.size(), v);
+    };
+    for (const char* t : {"namespace", "tenant", "environment", "stage", "region", "attributes"})
+      token(std::string("{") + t + "}", from_template ? "" : str_of(vars.get(t)));
+    std::string comp = sc.component;
+    std::string base_comp = base.empty() ? comp : base;
+    token("{base-component}", base_comp);
+    token("{component-path}", replace_all(comp, '/', "-"));
+    token("{component}", comp);
+    token("{terraform_workspace}", str_of(meta.get("terraform_workspace")));
+    token("{workspace}", prefix);
+  } else if (!str_of(meta.get("terraform_workspace")).empty()) {
+    ws = str_of(meta.get("terraform_workspace"));
+  } else {
+    ws = base.empty() ? prefix : prefix + "-" + sc.component;
+  }
+  return replace_all(ws, '/', "-");
+}
+
+Value StackEngine::render_section_templates(const Value& section) const {
+  if (!cfg_.templates_enabled) return section;
+  const std::string left = [&] {
+    Value d = cfg_.get({"templates", "settings", "delimiters"});
+    return d.is_list() && d.size() == 2 && d.as_list()[0].is_string() ? d.as_list()[0].as_string() : std::string("{{");
+  }();
+  std::function<Value(const Value&)> walk = [&](const Value& v) -> Value {
+    if (v.is_string()) {
+      if (v.as_string().find(left) == std::string::npos) return v;
+      return Value(renderer_("component", v.as_string(), section, false));
+    }
+    if (v.is_map()) {
+      Map out;
+      bool changed = false;
+      for (const auto& [k, item] : v.as_map()) {
+        Value nv = walk(item);
+        changed |= nv.identity() != item.identity();
+        out.emplace_back(k, std::move(nv));
+      }
+      return changed ? Value::sorted_map(std::move(out)) : v;
+    }
+    if (v.is_list()) {
+      List out;
+      bool changed = false;
+      for (const auto& item : v.as_list()) {
+        Value nv = walk(item);
+        changed |= nv.identity() != item.identity();
+        out.push_back(std::move(nv));
+      }
+      return changed ? Value::list(std::move(out)) : v;
+    }
+    return v;
+  };
+  return walk(section);
+}
+
+Value StackEngine::decorate_common(const StackComponent& sc) const {
+  Value v = sc.section;
+  v = v.with("atmos_component", Value(sc.component));
+  v = v.with("atmos_manifest", Value(sc.manifest->file_key));
+  v = v.with("atmos_stack", Value(sc.stack));
+  v = v.with("atmos_stack_file", Value(sc.manifest->file_key));
+  v = v.with("stack", Value(sc.stack));
+  v = v.with("workspace", Value(workspace(sc)));
+  return v;
+}
+
+StackComponent StackEngine::find_component(const std::string& component, const std::string& stack) {
+  if (stack.empty())
+    throw Error(ErrorKind::Usage, "stack is required; specify it on the command line using the flag --stack <stack> (shorthand -s)");
+  std::vector<StackComponent> candidates;
+  std::vector<std::string> filename_matches;  // canonical names of manifests whose file key equals `stack`
+  for (const auto& m : manifests()) {
+    const Value* section = m.terraform.find(component);
+    if (!section) continue;
+    std::string name;
+    try {
+      name = stack_name(m, *section);
+    } catch (const Error& e) {
+      log::debug("skipping manifest {} for component {}: {}", m.file_key, component, e.message());
+      continue;
+    }
+    if (name == stack) {
+      candidates.push_back(StackComponent{&m, component, *section, name});
+    } else if (m.file_key == stack) {
+      filename_matches.push_back(name);
+    }
+  }
+  if (candidates.empty()) {
+    if (!filename_matches.empty()) {
+      Error e(ErrorKind::Stack, "invalid stack");
+      e.explain("Stack " + stack + " not found.");
+      e.hint("Did you mean " + filename_matches.front() + "?");
+      e.hint("Run atmos list stacks to see all available stacks.");
+      throw e;
+    }
+    std::vector<std::string> stacks = list_stacks();
+    Error e(ErrorKind::Stack, "invalid component");
+    e.explain("Could not find the component `" + component + "` in the stack `" + stack +
+              "`.\nCheck that all the context variables are correctly defined in the stack manifests.\n"
+              "Are the component and stack names correct? Did you forget an import?");
+    if (std::find(stacks.begin(), stacks.end(), stack) == stacks.end()) {
+      auto near = closest_names(stack, stacks);
+      if (!near.empty()) e.hint("Did you mean stack `" + near.front() + "`?");
+      e.hint("Run atmos list stacks to see all available stacks.");
+    } else {
+      std::vector<std::string> names;
+      for (const auto& m : manifests()) {
+        for (const auto& [c, s] : m.terraform.as_map()) {
+          try {
+            if (stack_name(m, s) == stack) names.push_back(c);
+          } catch (const Error&) {
+          }
+        }
+      }
+      auto near = closest_names(component, names);
+      if (!near.empty()) e.hint("Did you mean component `" + near.front() + "`?");
+      e.hint("Run atmos list components -s " + stack + " to see the components of the stack.");
+    }
+    throw e;
+  }
+  if (candidates.size() > 1) {
+    Value first = comparable(candidates[0].section);
+    std::vector<std::string> files;
+    bool same = true;
+    for (const auto& c : candidates) {
+      files.push_back(c.manifest->file_key);
+      if (comparable(c.section) != first) same = false;
+    }
+    if (!same) {
+      std::string list;
+      for (const auto& f : files) list += (list.empty() ? "" : ", ") + f;
+      throw Error(ErrorKind::Stack, "duplicate component configuration")
+          .explain("Found duplicate config for the component `" + component + "` in the stack `" + stack +
+                   "` in the manifests: " + list);
+    }
+  }
+  return candidates.front();
+}
+
+Value StackEngine::describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args) {
+  Value v = decorate_common(sc);
+  List imports;
+  for (const auto& i : sc.manifest->imports) imports.emplace_back(i);
+  v = v.with("imports", Value::list(imports));
+  std::set<std::string> deps(sc.manifest->imports.begin(), sc.manifest->imports.end());
+  deps.insert(sc.manifest->file_key);
+  List dl;
+  for (const auto& d : deps) dl.emplace_back(d);
+  v = v.with("deps", Value::list(dl));
+  v = v.with("deps_all", Value::list(dl));
+  v = v.with("component_type", Value("terraform"));
+  v = render_section_templates(v);
+  std::string folder = str_of(v.get("component"));
+  std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
+  v = v.with("component_info", Value::map({{"component_path", Value(dir)}, {"component_type", Value("terraform")}}));
+  List args;
+  for (const auto& a : cli_args) args.emplace_back(a);
+  v = v.with("cli_args", Value::list(args));
+  v = v.with("tf_cli_vars", Value::empty_map());
+  Value cli = Value::map({
+      {"base_path", Value(cfg_.base_path)},
+      {"components", Value::map({{"terraform", cfg_.get({"components", "terraform"})}})},
+      {"stacks", cfg_.get({"stacks"})},
+      {"workflows", cfg_.get({"workflows"}).is_map() ? cfg_.get({"workflows"}) : Value::empty_map()},
+  });
+  v = v.with("atmos_cli_config", cli);
+  return v;
+}
+
+Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
+  if (!opts.component_types.empty() &&
+      std::find(opts.component_types.begin(), opts.component_types.end(), "terraform") == opts.component_types.end())
+    return Value::empty_map();
+  std::map<std::string, Map> stacks;
+  for (const auto& m : manifests()) {
+    for (const auto& [name, section] : m.terraform.as_map()) {
+      if (!opts.components.empty() && std::find(opts.components.begin(), opts.components.end(), name) == opts.components.end())
+        continue;
+      std::string stack;
+      try {
+        stack = stack_name(m, section);
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Template) throw;
+        stack = m.file_key;
+      }
+      if (!opts.stack.empty() && opts.stack != stack && opts.stack != m.file_key) continue;
+      StackComponent sc{&m, name, section, stack};
+      Value v = render_section_templates(decorate_common(sc));
+      std::string path = cfg_.terraform_base_path + "/" + str_of(v.get("component"));
+      v = v.with("component_info", Value::map({{"component_path", Value(fs::path(path).lexically_normal().string())},
+                                               {"component_type", Value("terraform")}}));
+      if (!opts.sections.empty()) {
+        Map filtered;
+        for (const auto& [k, item] : v.as_map())
+          if (std::find(opts.sections.begin(), opts.sections.end(), k) != opts.sections.end()) filtered.emplace_back(k, item);
+        v = Value::sorted_map(std::move(filtered));
+      }
+      stacks[stack].emplace_back(name, v);
+    }
+  }
+  Map out;
+  for (auto& [stack, comps] : stacks) {
+    if (comps.empty() && !opts.include_empty_stacks) continue;
+    Value terraform = Value::map(std::move(comps));
+    out.emplace_back(stack, Value::map({{"components", Value::map({{"terraform", terraform}})}}));
+  }
+  return Value::sorted_map(std::move(out));
+}
+
+std::vector<std::string> StackEngine::list_stacks() {
+  std::set<std::string> names;
+  for (const auto& m : manifests()) {
+    for (const auto& [name, section] : m.terraform.as_map()) {
+      (void)name;
+      try {
+        names.insert(stack_name(m, section));
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Template) throw;
+        names.insert(m.file_key);
+      }
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace atmos::stacks

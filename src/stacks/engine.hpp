@@ -1,0 +1,90 @@
+// The stack engine: finds top-level manifests, processes them, names stacks (§3), resolves
+// `<component> -s <stack>` (§3.5) and builds the `describe stacks` tree (§6.1).
+//
+// One StackEngine per command run; it caches processed manifests. Not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/cli_config.hpp"
+#include "core/value.hpp"
+#include "stacks/manifest.hpp"
+
+namespace atmos::stacks {
+
+struct Manifest {
+  std::string abs_path;
+  std::string file_key;
+  Value merged;                      // the manifest merged with its imports
+  std::vector<std::string> imports;  // sorted
+  Value terraform;                   // {component → final section (§2.9)}
+};
+
+// A component of a manifest with its canonical stack name.
+struct StackComponent {
+  const Manifest* manifest = nullptr;
+  std::string component;
+  Value section;  // final section (§2.9) before decorations
+  std::string stack;  // canonical name (§3.1)
+};
+
+class StackEngine {
+ public:
+  StackEngine(const config::CliConfig& cfg, TemplateRenderer renderer);
+
+  // Absolute paths of all top-level manifests, in discovery order (§2.1).
+  std::vector<std::string> find_manifests() const;
+
+  // Every top-level manifest processed, sorted by file key.
+  const std::vector<Manifest>& manifests();
+
+  // Canonical stack name for a component of a manifest (§3.1). Throws Error on template/pattern errors.
+  std::string stack_name(const Manifest& m, const Value& section) const;
+
+  // §3.5: the one component instance for `-s stack`; throws Error (invalid stack / component / duplicate).
+  StackComponent find_component(const std::string& component, const std::string& stack);
+
+  // The decorated section as `describe component` / `terraform` see it (before output filtering).
+  Value describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args);
+
+  // §6.1 `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
+  struct DescribeStacksOptions {
+    std::string stack;                       // filter (stack name or file key)
+    std::vector<std::string> components;     // filter
+    std::vector<std::string> component_types;
+    std::vector<std::string> sections;       // filter of section keys
+    bool include_empty_stacks = false;
+  };
+  Value describe_stacks(const DescribeStacksOptions& opts);
+
+  // Sorted unique canonical stack names.
+  std::vector<std::string> list_stacks();
+
+  // Workspace name (§5.3).
+  std::string workspace(const StackComponent& sc) const;
+
+  // Renders templates inside a decorated component section (§4.1 step 4) when templates are enabled.
+  Value render_section_templates(const Value& section) const;
+
+  const config::CliConfig& config() const { return cfg_; }
+
+ private:
+  std::string name_from_pattern(const Manifest& m, const Value& section) const;
+  Value decorate_common(const StackComponent& sc) const;
+
+  const config::CliConfig& cfg_;
+  TemplateRenderer renderer_;
+  ManifestProcessor processor_;
+  std::optional<std::vector<Manifest>> manifests_;
+};
+
+// The TemplateRenderer backed by the Go text/template engine (with the function table available so far).
+TemplateRenderer go_template_renderer(const config::CliConfig& cfg);
+
+// Closest candidates by edit distance (for "did you mean" hints), best first.
+std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates, std::size_t max = 3);
+
+}  // namespace atmos::stacks

@@ -1,0 +1,349 @@
+#include "stacks/manifest.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/glob.hpp"
+#include "core/json_emit.hpp"
+#include "core/json_parse.hpp"
+#include "core/log.hpp"
+#include "core/merge.hpp"
+#include "core/yaml_load.hpp"
+
+namespace atmos::stacks {
+namespace fs = std::filesystem;
+namespace {
+
+bool exists_file(const std::string& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::Io, "failed to read file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string clean(const std::string& p) { return fs::path(p).lexically_normal().string(); }
+
+// Go's filepath.Ext.
+std::string go_ext(const std::string& p) {
+  for (std::size_t i = p.size(); i > 0; --i) {
+    char c = p[i - 1];
+    if (c == '/') return "";
+    if (c == '.') return p.substr(i - 1);
+  }
+  return "";
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Tags that upstream evaluates after merging; at parse time they become "<tag> <value>" strings.
+bool is_deferred_function_tag(const std::string& tag) {
+  static const char* const kTags[] = {
+      "!exec",     "!store",     "!store.get", "!template", "!terraform.output", "!terraform.state", "!env",
+      "!repo-root", "!cwd",      "!random",    "!unset",    "!secret",           "!tags",            "!labels",
+      "!version",  "!cel",       "!emulator",  "!literal",
+  };
+  for (const char* t : kTags)
+    if (tag == t) return true;
+  for (const char* prefix : {"!aws.", "!git.", "!labels.", "!atmos."})
+    if (tag.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+const char* kSupportedTags =
+    "!exec, !store, !store.get, !template, !terraform.output, !terraform.state, !env, !include, !include.raw, "
+    "!repo-root, !cwd, !random, !literal, !append, !unset, !secret, !aws.*, !git.*";
+
+std::string context_key(const Value& context) {
+  if (context.is_null() || context.empty()) return "";
+  return to_json(context, JsonStyle::Compact);
+}
+
+// Sets `overrides` on every terraform component defined in a file's own content.
+Value set_component_overrides(const Value& content, const Value& ov) {
+  Value comps = content.at({"components", "terraform"});
+  if (!comps.is_map() || comps.empty()) return content;
+  Map out;
+  for (const auto& [name, section] : comps.as_map())
+    out.emplace_back(name, section.is_map() ? section.with("overrides", ov) : section);
+  Value components = content.get("components").with("terraform", Value::sorted_map(std::move(out)));
+  return content.with("components", components);
+}
+
+Value map_section(const Value& v, const std::string& what, const std::string& file) {
+  if (v.is_null()) return Value::empty_map();
+  if (!v.is_map()) throw Error(ErrorKind::Stack, "invalid '" + what + "' section in the stack manifest '" + file + "'");
+  return v;
+}
+
+}  // namespace
+
+ManifestProcessor::ManifestProcessor(const config::CliConfig& cfg, TemplateRenderer renderer)
+    : cfg_(cfg), renderer_(std::move(renderer)) {}
+
+std::string ManifestProcessor::file_key(const std::string& abs_path) const {
+  std::string rel = fs::path(abs_path).lexically_relative(cfg_.stacks_base_abs).string();
+  if (rel.empty() || rel.rfind("..", 0) == 0) rel = abs_path;
+  if (ends_with(rel, ".yaml")) rel.resize(rel.size() - 5);
+  else if (ends_with(rel, ".yml")) rel.resize(rel.size() - 4);
+  return rel;
+}
+
+ProcessedManifest ManifestProcessor::process_top_level(const std::string& abs_path) {
+  std::vector<std::string> chain;
+  auto r = process(abs_path, Value(), false, false, Value::empty_map(), Value::empty_map(), chain);
+  return ProcessedManifest{r->merged, r->imports};
+}
+
+Value ManifestProcessor::include_file(const std::string& arg, const std::string& file, bool raw) {
+  std::string path = arg;
+  std::string query;
+  auto sp = arg.find(' ');
+  if (sp != std::string::npos) {
+    path = arg.substr(0, sp);
+    query = arg.substr(arg.find_first_not_of(' ', sp) == std::string::npos ? arg.size() : arg.find_first_not_of(' ', sp));
+  }
+  std::string resolved;
+  if (path.rfind("./", 0) == 0 || path.rfind("../", 0) == 0) {
+    resolved = clean((fs::path(file).parent_path() / path).string());
+  } else if (!path.empty() && path[0] == '/') {
+    resolved = path;
+  } else if (exists_file(clean((fs::current_path() / path).string()))) {
+    resolved = clean((fs::current_path() / path).string());
+  } else {
+    resolved = clean((fs::path(cfg_.base_path_abs) / path).string());
+  }
+  if (!exists_file(resolved))
+    throw Error(ErrorKind::Stack, "the !include function could not find '" + path + "' (referenced in file '" + file + "')");
+  std::string text = read_text(resolved);
+  if (raw) return Value(text);
+  std::string ext = go_ext(resolved);
+  Value v;
+  if (ext == ".yaml" || ext == ".yml") {
+    v = parse_yaml(text, resolved);
+  } else if (ext == ".json") {
+    v = parse_json(text, true);
+  } else if (ext == ".hcl" || ext == ".tf" || ext == ".tfvars") {
+    throw Error(ErrorKind::Stack, "the !include function does not support HCL files yet: '" + resolved +
+                                      "' (referenced in file '" + file + "')");
+  } else {
+    v = Value(text);
+  }
+  if (!query.empty()) {
+    if (query[0] != '.')
+      throw Error(ErrorKind::Stack, "unsupported !include query '" + query + "' in file '" + file + "'");
+    std::stringstream ss(query.substr(1));
+    std::string part;
+    while (std::getline(ss, part, '.'))
+      if (!part.empty()) v = v.get(part);
+  }
+  return v;
+}
+
+Value ManifestProcessor::apply_parse_time_tags(const Value& v, const std::string& file) {
+  const std::string& tag = v.tag();
+  if (!tag.empty()) {
+    if (tag == "!include" || tag == "!include.raw") {
+      if (!v.is_string()) throw Error(ErrorKind::Stack, "invalid " + tag + " function in file '" + file + "': the argument must be a string");
+      return include_file(v.as_string(), file, tag == "!include.raw");
+    }
+    if (tag == "!append") {
+      if (!v.is_list()) throw Error(ErrorKind::Stack, "the !append tag must be used on a sequence (file '" + file + "')");
+    } else if (is_deferred_function_tag(tag)) {
+      if (tag == "!literal") return v.is_string() ? Value(v.as_string()) : v.with_tag("");
+      if (v.is_string()) return Value(v.as_string().empty() ? tag : tag + " " + v.as_string());
+    } else if (tag.rfind("!!", 0) != 0) {
+      throw Error(ErrorKind::Stack, "unsupported YAML tag: '" + tag + "' found in file '" + file +
+                                        "'. Supported tags are: " + kSupportedTags);
+    }
+  }
+  if (v.is_map()) {
+    Map out;
+    out.reserve(v.size());
+    bool changed = false;
+    for (const auto& [k, item] : v.as_map()) {
+      Value nv = apply_parse_time_tags(item, file);
+      changed |= nv.identity() != item.identity();
+      out.emplace_back(k, std::move(nv));
+    }
+    return changed ? Value::sorted_map(std::move(out)) : v;
+  }
+  if (v.is_list()) {
+    List out;
+    out.reserve(v.size());
+    bool changed = false;
+    for (const auto& item : v.as_list()) {
+      Value nv = apply_parse_time_tags(item, file);
+      changed |= nv.identity() != item.identity();
+      out.push_back(std::move(nv));
+    }
+    if (!changed) return v;
+    Value l = Value::list(std::move(out));
+    return tag == "!append" ? l.with_tag("!append") : l;
+  }
+  return v;
+}
+
+Value ManifestProcessor::load_file(const std::string& abs_path, const Value& context, bool skip_templates,
+                                   bool ignore_missing) {
+  bool is_tmpl = ends_with(abs_path, ".tmpl");
+  bool render = !skip_templates && (is_tmpl || (!context.is_null() && !context.empty()));
+  if (!render) {
+    auto it = parsed_.find(abs_path);
+    if (it != parsed_.end()) return it->second;
+  }
+  std::string text = read_text(abs_path);
+  if (render) {
+    try {
+      text = renderer_(file_key(abs_path), text, context.is_null() ? Value::empty_map() : context, !ignore_missing);
+    } catch (const Error& e) {
+      throw Error(ErrorKind::Template, "failed to render stack manifest '" + abs_path + "': " + e.message());
+    }
+  }
+  Value v;
+  try {
+    v = parse_yaml(text, abs_path);
+  } catch (const YamlError& e) {
+    Error err(ErrorKind::Yaml, "invalid stack manifest '" + file_key(abs_path) + "'");
+    err.explain(abs_path + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message());
+    throw err;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Yaml) throw;
+    Error err(ErrorKind::Yaml, "invalid stack manifest '" + file_key(abs_path) + "'");
+    err.explain(abs_path + ": " + e.message());
+    throw err;
+  }
+  if (v.is_null()) v = Value::empty_map();
+  if (!v.is_map()) throw Error(ErrorKind::Stack, "invalid stack manifest '" + abs_path + "': the root must be a map");
+  v = apply_parse_time_tags(v, abs_path);
+  if (!render) parsed_[abs_path] = v;
+  return v;
+}
+
+std::vector<std::string> ManifestProcessor::resolve_import(const std::string& raw, const std::string& importing_file,
+                                                           bool& is_template) {
+  is_template = raw.find("{{") != std::string::npos;
+  std::string first = raw.substr(0, raw.find('/'));
+  std::string p = (first == "." || first == "..") ? clean((fs::path(importing_file).parent_path() / raw).string())
+                                                  : clean((fs::path(cfg_.stacks_base_abs) / raw).string());
+  std::string ext = go_ext(p);
+  if (ext.empty()) {
+    for (const char* e : {".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"})
+      if (exists_file(p + e)) return {p + e};
+    p += ".yaml";
+  } else if (ext == ".yaml" || ext == ".yml") {
+    if (exists_file(p + ".tmpl")) return {p + ".tmpl"};
+  }
+  if (has_glob_meta(p)) {
+    std::vector<std::string> out;
+    for (auto& m : glob(p))
+      if (exists_file(m)) out.push_back(m);
+    return out;
+  }
+  if (exists_file(p)) return {p};
+  return {};
+}
+
+std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(const std::string& abs_path,
+                                                                          const Value& context, bool skip_templates,
+                                                                          bool ignore_missing, const Value& parent_inline,
+                                                                          const Value& parent_imported,
+                                                                          std::vector<std::string>& chain) {
+  std::string key = abs_path + '\x1f' + context_key(context) + '\x1f' + context_key(parent_inline) + '\x1f' +
+                    context_key(parent_imported) + (skip_templates ? "S" : "") + (ignore_missing ? "I" : "");
+  if (auto it = processed_.find(key); it != processed_.end()) return it->second;
+
+  if (std::find(chain.begin(), chain.end(), abs_path) != chain.end()) {
+    std::string cycle;
+    auto start = std::find(chain.begin(), chain.end(), abs_path);
+    for (auto it = start; it != chain.end(); ++it) cycle += file_key(*it) + " -> ";
+    cycle += file_key(abs_path);
+    Error e(ErrorKind::Stack, "import cycle detected");
+    e.explain("The stack manifests import each other in a cycle: " + cycle);
+    throw e;
+  }
+  chain.push_back(abs_path);
+
+  Value content = load_file(abs_path, context, skip_templates, ignore_missing);
+  auto result = std::make_shared<Result>();
+  std::vector<Value> layers;
+  std::string key_name = file_key(abs_path);
+  Value inline_ov = deep_merge({map_section(content.get("overrides"), "overrides", key_name),
+                                map_section(content.at({"terraform", "overrides"}), "terraform.overrides", key_name),
+                                parent_inline});
+  Value imported_ov = parent_imported;
+
+  if (const Value* imports = content.find("import")) {
+    if (!imports->is_list() && !imports->is_null())
+      throw Error(ErrorKind::Stack, "invalid 'import' section in the file '" + file_key(abs_path) + "'")
+          .explain("The 'import' section must be a list of strings or import objects.");
+    for (const auto& item : imports->as_list()) {
+      std::string path;
+      Value import_context;
+      bool import_skip_templates = skip_templates;
+      bool import_ignore_missing = ignore_missing;
+      bool skip_if_missing = false;
+      if (item.is_string()) {
+        path = item.as_string();
+      } else if (item.is_map()) {
+        Value p = item.get("path");
+        if (p.is_string()) path = p.as_string();
+        import_context = item.get("context");
+        if (item.get("skip_templates_processing").is_bool()) import_skip_templates = item.get("skip_templates_processing").as_bool();
+        if (item.get("ignore_missing_template_values").is_bool()) import_ignore_missing = item.get("ignore_missing_template_values").as_bool();
+        if (item.get("skip_if_missing").is_bool()) skip_if_missing = item.get("skip_if_missing").as_bool();
+      } else if (!item.is_null()) {
+        throw Error(ErrorKind::Stack, "invalid import in the file '" + file_key(abs_path) + "'")
+            .explain("Each import must be a string or a map with a 'path'.");
+      }
+      if (path.empty())
+        throw Error(ErrorKind::Stack, "invalid empty import in the file '" + file_key(abs_path) + "'");
+      // The parent's context wins and flows down the whole chain.
+      Value merged_context = deep_merge(import_context, context);
+      bool is_template = false;
+      std::vector<std::string> files = resolve_import(path, abs_path, is_template);
+      if (files.empty()) {
+        if (skip_if_missing || is_template) continue;
+        Error e(ErrorKind::Stack, "stack import not found");
+        e.explain("import '" + path + "' in file '" + file_key(abs_path) + "': failed to find import");
+        e.hint("Check the path (relative to the stacks base path '" + cfg_.stacks_base_path +
+               "', or to the importing file when it starts with ./ or ../)");
+        throw e;
+      }
+      // All matches of one import see the same overrides (upstream processes them in parallel).
+      std::vector<std::shared_ptr<const Result>> subs;
+      for (const auto& f : files) {
+        if (f == abs_path) throw Error(ErrorKind::Stack, "stack manifest imports itself: '" + file_key(abs_path) + "'");
+        subs.push_back(process(f, merged_context, import_skip_templates, import_ignore_missing, inline_ov, imported_ov, chain));
+        result->imports.insert(file_key(f));
+        result->imports.insert(subs.back()->imports.begin(), subs.back()->imports.end());
+      }
+      for (const auto& sub : subs) {
+        imported_ov = deep_merge({imported_ov, sub->imported_overrides, sub->inline_overrides});
+        layers.push_back(sub->merged);
+      }
+    }
+  }
+  Value final_ov = deep_merge(imported_ov, inline_ov);
+  Value own = content.without("import");
+  if (!final_ov.empty()) own = set_component_overrides(own, final_ov);
+  layers.push_back(own);
+  result->merged = deep_merge(layers, cfg_.list_merge_strategy);
+  result->inline_overrides = inline_ov;
+  result->imported_overrides = imported_ov;
+  chain.pop_back();
+  processed_[key] = result;
+  return result;
+}
+
+}  // namespace atmos::stacks
