@@ -2,8 +2,9 @@
 """Start and stop a lab for tests and scripts.
 
     labctl.py start --state-dir DIR [--scenario FILE] [--idle-timeout S]
-        starts a detached lab on a free port, waits until it serves, prints ATMOS_LAB_ENDPOINT=… and
-        ATMOS_LAB_STATE_DIR=… lines; DIR/ready.json holds {"endpoint", "pid"}, DIR/lab.log its log
+        stops a lab left running for DIR, starts a detached one on a free port, waits until it serves,
+        prints ATMOS_LAB_ENDPOINT=… and ATMOS_LAB_STATE_DIR=… lines; DIR/ready.json holds
+        {"endpoint", "pid"}, DIR/lab.log its log
     labctl.py stop --state-dir DIR
         SIGTERM, then SIGKILL after 10 s; succeeds when no lab runs there
     labctl.py run [--scenario FILE] -- COMMAND [ARG…]
@@ -101,13 +102,19 @@ class LabProcess:
         self.pid = 0
 
     def _running(self) -> bool:
+        """Our lab is alive: our child, or a live non-zombie process whose command line names lab.py and
+        this state directory's ready file (a stale ready file's pid may belong to someone else by now)."""
         if self._process is not None:
             return self._process.poll() is None
         try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
+            with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+                if stat.read().rpartition(")")[2].split()[0] == "Z":
+                    return False
+            with open(f"/proc/{self.pid}/cmdline", "rb") as cmdline:
+                arguments = cmdline.read().decode(errors="replace").split("\0")
+        except FileNotFoundError:
             return False
-        return True
+        return LAB in arguments and self.ready_file in arguments
 
     def _wait(self, timeout: float) -> bool:
         if self._process is not None:
@@ -159,7 +166,9 @@ def main() -> int:
     args = parser.parse_args()
     try:
         if args.command == "start":
-            lab = LabProcess(args.state_dir, args.scenario, args.idle_timeout).start()
+            lab = LabProcess(args.state_dir, args.scenario, args.idle_timeout)
+            lab.stop()
+            lab.start()
             print(f"ATMOS_LAB_ENDPOINT={lab.endpoint}\nATMOS_LAB_STATE_DIR={lab.state_dir}")
             return 0
         if args.command == "stop":

@@ -71,6 +71,13 @@ def _aws_principal_matches(value: str, caller: Caller) -> bool:
     return value in (caller.arn, caller.role_arn)
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
 _OPERATORS = {
     "StringEquals": lambda want, have: have == want,
     "StringEqualsIgnoreCase": lambda want, have: have.lower() == want.lower(),
@@ -78,6 +85,11 @@ _OPERATORS = {
     "ArnEquals": lambda want, have: have == want,
     "ArnLike": lambda want, have: _wildcard(want, have),
     "Bool": lambda want, have: have.lower() == str(want).lower(),
+    "NumericEquals": lambda want, have: _number(have) == _number(want),
+    "NumericLessThan": lambda want, have: _number(have) < _number(want),
+    "NumericLessThanEquals": lambda want, have: _number(have) <= _number(want),
+    "NumericGreaterThan": lambda want, have: _number(have) > _number(want),
+    "NumericGreaterThanEquals": lambda want, have: _number(have) >= _number(want),
 }
 _NEGATED = {
     "StringNotEquals": "StringEquals",
@@ -85,6 +97,7 @@ _NEGATED = {
     "StringNotLike": "StringLike",
     "ArnNotEquals": "ArnEquals",
     "ArnNotLike": "ArnLike",
+    "NumericNotEquals": "NumericEquals",
 }
 
 
