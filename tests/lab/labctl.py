@@ -35,8 +35,8 @@ class LabError(RuntimeError):
 
 
 class LabProcess:
-    """A lab process owned by this object's state directory. Use as a context manager or call
-    start()/stop(); stop() is idempotent."""
+    """The lab process of one state directory: start() a new one or attach() to a running one;
+    stop() is idempotent."""
 
     def __init__(self, state_dir: str, scenario: str = DEFAULT_SCENARIO, idle_timeout: float = 300) -> None:
         self.state_dir = os.path.abspath(state_dir)
@@ -129,12 +129,6 @@ class LabProcess:
                 return False
             time.sleep(0.02)
         return True
-
-    def __enter__(self) -> "LabProcess":
-        return self.start()
-
-    def __exit__(self, *_) -> None:
-        self.stop()
 
 
 def _run(scenario: str, command: list[str]) -> int:

@@ -3,6 +3,7 @@ per-user session credentials that moto's policy check sees as that user, with MF
 
 import shutil
 import subprocess
+import time
 import unittest
 
 import botocore.exceptions
@@ -57,11 +58,12 @@ class MfaSessions(unittest.TestCase):
         )
 
     def test_CodeOneStepOldIsAcceptedTwoStepsOldIsNot(self):
-        self.lab.shift_clock(-30)
+        centered = 15 - time.time() % 30  # the lab clock mid-step: no step boundary during the test
+        self.lab.post("/_lab/clock", {"offset_seconds": centered - 30})
         previous = self.lab.totp(self.admin["mfa_serial"])
-        self.lab.shift_clock(-30)
+        self.lab.post("/_lab/clock", {"offset_seconds": centered - 60})
         older = self.lab.totp(self.admin["mfa_serial"])
-        self.lab.reset_clock()
+        self.lab.post("/_lab/clock", {"offset_seconds": centered})
         self.session(SerialNumber=self.admin["mfa_serial"], TokenCode=previous)
         if older != self.lab.totp(self.admin["mfa_serial"]):
             self.assertRejected(lambda: self.session(SerialNumber=self.admin["mfa_serial"], TokenCode=older), "AccessDenied")

@@ -1,12 +1,22 @@
 """Acceptance 1 (IAM Identity Center): boto3 drives SSO-OIDC's device and refresh grants with AWS's error
 types, and the SSO portal's listings, role credentials and logout."""
 
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import unittest
 import urllib.request
 
 import botocore.exceptions
 
 from labcase import DEVICE_GRANT, NO_RETRIES, START_URL, error_code, lab
+
+CALLER_ARN = "import boto3; print(boto3.Session(profile_name='dev').client('sts').get_caller_identity()['Arn'])"
 
 
 class DeviceFlow(unittest.TestCase):
@@ -191,6 +201,63 @@ class Portal(unittest.TestCase):
             ),
             "InvalidGrantException",
         )
+
+
+class BotocoreSsoProvider(unittest.TestCase):
+    """botocore's SSO credential provider reads `[sso-session]` config and the token cache
+    `~/.aws/sso/cache/<sha1(session name)>.json` (the layout atmos writes) and calls the lab's portal."""
+
+    def setUp(self):
+        self.lab = lab()
+        self.home = tempfile.mkdtemp(prefix="lab-botocore-sso-")
+        self.addCleanup(shutil.rmtree, self.home)
+        self.cache_file = os.path.join(self.home, ".aws", "sso", "cache", hashlib.sha1(b"acme").hexdigest() + ".json")
+        os.makedirs(os.path.dirname(self.cache_file))
+        with open(os.path.join(self.home, ".aws", "config"), "w") as handle:
+            handle.write(
+                "[profile dev]\nsso_session = acme\nsso_account_id = 222222222222\nsso_role_name = TerraformApplyAccess\n"
+                f"region = us-east-1\n[sso-session acme]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"
+            )
+
+    def write_cache(self, token: dict, expires_in: int) -> None:
+        expires_at = self.lab.now() + datetime.timedelta(seconds=expires_in)
+        cache = {
+            "startUrl": START_URL,
+            "region": "us-east-1",
+            "accessToken": token["accessToken"],
+            "expiresAt": expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "clientId": token["clientId"],
+            "clientSecret": token["clientSecret"],
+            "registrationExpiresAt": (expires_at + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "refreshToken": token["refreshToken"],
+        }
+        with open(os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+            json.dump(cache, handle)
+
+    def caller_arn(self) -> str:
+        env = self.lab.subprocess_env(
+            HOME=self.home,
+            AWS_CONFIG_FILE=os.path.join(self.home, ".aws", "config"),
+            AWS_ENDPOINT_URL_SSO=self.lab.endpoint,
+            AWS_ENDPOINT_URL_SSO_OIDC=self.lab.endpoint,
+        )
+        result = subprocess.run([sys.executable, "-c", CALLER_ARN], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        return result.stdout.strip()
+
+    def test_CachedTokenYieldsTheUsersRoleCredentials(self):
+        self.write_cache(self.lab.sso_token("bob"), 3600)
+        self.assertEqual(self.caller_arn(), f"arn:aws:sts::222222222222:assumed-role/{self.lab.role_name('TerraformApplyAccess')}/bob")
+
+    def test_TokenNearExpiryIsRefreshedWithTheRefreshGrant(self):
+        token = self.lab.sso_token("bob")
+        self.write_cache(token, 300)
+        before = self.lab.counts().get("sso-oidc:CreateToken", 0)
+        self.assertTrue(self.caller_arn().endswith("/bob"))
+        self.assertEqual(self.lab.counts().get("sso-oidc:CreateToken", 0), before + 1)
+        with open(self.cache_file) as handle:
+            refreshed = json.load(handle)
+        self.assertTrue(refreshed["accessToken"] != token["accessToken"], "botocore did not store a refreshed token")
 
 
 if __name__ == "__main__":
