@@ -46,9 +46,8 @@ def _result(action: str, inner: str) -> Response:
 
 
 def _validation(value, member: str, constraint: str) -> Response:
-    return query_error(
-        400, "ValidationError", f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
-    )
+    message = f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+    return query_error(400, "ValidationError", message)
 
 
 def _duration(params: dict, default: int, maximum: int) -> int | Response:
@@ -96,57 +95,70 @@ class StsExtensions:
         token = params.get("WebIdentityToken", "")
         for member, value in (("roleArn", role_arn), ("roleSessionName", session_name), ("webIdentityToken", token)):
             if not value:
-                return query_error(400, "ValidationError", f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null")
+                return _validation("null", member, "Member must not be null")
         if not SESSION_NAME.fullmatch(session_name):
-            return _validation(session_name, "roleSessionName", "Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length between 2 and 64")
+            constraint = "Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length between 2 and 64"
+            return _validation(session_name, "roleSessionName", constraint)
         duration = _duration(params, 3600, 43200)
         if isinstance(duration, Response):
             return duration
-        try:
-            header, claims = decode_unverified(token)
-        except JwtFormatError:
-            return query_error(400, "InvalidIdentityToken", "Couldn't parse the web identity token")
         account_id = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
-        issuer = str(claims.get("iss", ""))
-        provider = self._provider(account_id, issuer)
-        if provider is None:
-            return query_error(400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}")
-        if header.get("alg") != "RS256" or issuer != self._github.issuer or header.get("kid") != self._github.key.kid or not self._github.key.verifies(token):
-            return query_error(400, "InvalidIdentityToken", "The signature of the web identity token could not be verified")
-        audiences = claims.get("aud") if isinstance(claims.get("aud"), list) else [claims.get("aud")]
-        if not set(map(str, audiences)) & set(provider.client_id_list):
-            return query_error(400, "InvalidIdentityToken", "Incorrect token audience")
-        now = self._clock.time()
-        if not isinstance(claims.get("exp"), (int, float)) or now >= claims["exp"]:
-            expiry = datetime.datetime.fromtimestamp(claims.get("exp") or 0, datetime.timezone.utc)
-            return query_error(
-                400,
-                "ExpiredTokenException",
-                f"Token expired: current date/time {_timestamp(self._clock.now())} must be before the expiration date/time {_timestamp(expiry)}",
-            )
-        if isinstance(claims.get("nbf"), (int, float)) and now < claims["nbf"]:
-            return query_error(400, "InvalidIdentityToken", "The web identity token is not yet valid (nbf is in the future)")
-        role = motofixes.find_role(role_arn)
-        host = issuer.removeprefix("https://")
+        verified = self._verify_token(token, account_id)
+        if isinstance(verified, Response):
+            return verified
+        claims, provider, audiences = verified
+        host = provider.url
         values = {f"{host}:{name}": str(value) for name, value in claims.items() if isinstance(value, (str, int))}
-        values[f"{host}:aud"] = [str(a) for a in audiences]
+        values[f"{host}:aud"] = audiences
         caller = policy.Caller(account=account_id, federated=provider.arn, context=policy.context(**values))
-        if role is None or policy.evaluate(
-            [role.assume_role_policy_document], "sts:AssumeRoleWithWebIdentity", role_arn, caller, trust=True
-        ) != policy.ALLOW:
+        role = motofixes.find_role(role_arn)
+        trust = [role.assume_role_policy_document] if role is not None else []
+        if policy.evaluate(trust, "sts:AssumeRoleWithWebIdentity", role_arn, caller, trust=True) != policy.ALLOW:
             return query_error(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
         assumed = sts_backends[account_id]["aws"].assume_role(
-            region_name="us-east-1", role_session_name=session_name, role_arn=role_arn, policy=None, duration=duration, external_id=None
+            region_name="us-east-1",
+            role_session_name=session_name,
+            role_arn=role_arn,
+            policy=None,
+            duration=duration,
+            external_id=None,
         )
         expiration = assumed.expiration.replace(tzinfo=datetime.timezone.utc)
         return _result(
             "AssumeRoleWithWebIdentity",
             f"<SubjectFromWebIdentityToken>{escape(str(claims.get('sub', '')))}</SubjectFromWebIdentityToken>"
-            f"<Audience>{escape(str(audiences[0]))}</Audience>"
-            f"<AssumedRoleUser><Arn>{assumed.arn}</Arn><AssumedRoleId>{escape(assumed.user_id)}</AssumedRoleId></AssumedRoleUser>"
+            f"<Audience>{escape(audiences[0])}</Audience>"
+            f"<AssumedRoleUser><Arn>{assumed.arn}</Arn><AssumedRoleId>{escape(assumed.user_id)}</AssumedRoleId>"
+            "</AssumedRoleUser>"
             + _credentials_xml(assumed.access_key_id, assumed.secret_access_key, assumed.session_token, expiration)
             + f"<Provider>{escape(host)}</Provider>",
         )
+
+    def _verify_token(self, token: str, account_id: str):
+        """(claims, OIDC provider, audiences) of a JWT the account trusts, or the error response."""
+        try:
+            header, claims = decode_unverified(token)
+        except JwtFormatError:
+            return query_error(400, "InvalidIdentityToken", "Couldn't parse the web identity token")
+        issuer = str(claims.get("iss", ""))
+        provider = self._provider(account_id, issuer)
+        if provider is None:
+            return query_error(400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}")
+        key = self._github.key
+        if issuer != self._github.issuer or header.get("alg") != "RS256" or header.get("kid") != key.kid or not key.verifies(token):
+            return query_error(400, "InvalidIdentityToken", "The signature of the web identity token could not be verified")
+        audiences = [str(a) for a in (claims["aud"] if isinstance(claims.get("aud"), list) else [claims.get("aud")])]
+        if not set(audiences) & set(provider.client_id_list):
+            return query_error(400, "InvalidIdentityToken", "Incorrect token audience")
+        now = self._clock.time()
+        expires = claims.get("exp")
+        if not isinstance(expires, (int, float)) or now >= expires:
+            expiry = _timestamp(datetime.datetime.fromtimestamp(expires or 0, datetime.timezone.utc))
+            message = f"Token expired: current date/time {_timestamp(self._clock.now())} must be before the expiration date/time {expiry}"
+            return query_error(400, "ExpiredTokenException", message)
+        if isinstance(claims.get("nbf"), (int, float)) and now < claims["nbf"]:
+            return query_error(400, "InvalidIdentityToken", "The web identity token is not yet valid (nbf is in the future)")
+        return claims, provider, audiences
 
     @staticmethod
     def _provider(account_id: str, issuer: str):
