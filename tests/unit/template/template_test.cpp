@@ -1,0 +1,158 @@
+// Behaviour of the public API beyond what the Go corpus pins: parse-once/execute-many, function tables
+// (dotted names, shadowing, errors), error phases, concurrency and deep recursion.
+#include "template/template.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_functions.hpp"
+
+namespace atmos::tmpl {
+namespace {
+
+Value vars() {
+  return Value::map({{"vars", Value::map({{"tenant", Value("plat")}, {"stage", Value("dev")}})}});
+}
+
+TEST(Template, ParsedOnceExecutesWithDifferentData) {
+  Template t = Template::parse("name", "{{ .vars.tenant }}-{{ .vars.stage }}");
+  EXPECT_EQ(t.name(), "name");
+  EXPECT_EQ(t.execute(vars()), "plat-dev");
+  EXPECT_EQ(t.execute(Value::map({{"vars", Value::map({{"tenant", Value("core")}, {"stage", Value("prod")}})}})),
+            "core-prod");
+}
+
+TEST(Template, ErrorsReportTheirPhase) {
+  try {
+    Template::parse("t", "{{ .a }");
+    FAIL() << "expected a parse error";
+  } catch (const TemplateError& e) {
+    EXPECT_EQ(e.phase(), TemplateError::Phase::Parse);
+    EXPECT_STREQ(e.what(), "template: t:1: unexpected \"}\" in operand");
+  }
+  Options opts;
+  opts.missing_key = MissingKey::Error;
+  try {
+    render("t", "{{.a.b}}", Value::map({{"a", Value::empty_map()}}), opts);
+    FAIL() << "expected an execution error";
+  } catch (const TemplateError& e) {
+    EXPECT_EQ(e.phase(), TemplateError::Phase::Execute);
+    EXPECT_STREQ(e.what(), "template: t:1:4: executing \"t\" at <.a.b>: map has no entry for key \"b\"");
+  }
+}
+
+TEST(Template, MissingKeyModesDifferOnlyInWhatAMissingKeyYields) {
+  Options opts;
+  EXPECT_EQ(render("t", "{{.x}}|{{.x.y}}", Value::empty_map(), opts), "<no value>|<no value>");
+  opts.missing_key = MissingKey::Zero;
+  EXPECT_EQ(render("t", "{{.x}}", Value::empty_map(), opts), "<no value>");
+  EXPECT_THROW(render("t", "{{.x.y}}", Value::empty_map(), opts), TemplateError);
+  opts.missing_key = MissingKey::Error;
+  EXPECT_THROW(render("t", "{{.x}}", Value::empty_map(), opts), TemplateError);
+}
+
+TEST(Template, CustomDelimitersLeaveDefaultOnesAsText) {
+  Options opts;
+  opts.left_delim = "[[";
+  opts.right_delim = "]]";
+  EXPECT_EQ(render("t", "{{ [[ .vars.stage ]] }}", vars(), opts), "{{ dev }}");
+}
+
+TEST(FuncTable, DottedNameResolvesAsOneFunctionWhenFirstSegmentIsNotAFunction) {
+  FuncTable funcs;
+  funcs.add("ns.Shout", [](std::span<const Value> args) { return Value(args.back().as_string() + "!"); });
+  EXPECT_EQ(render("t", "{{ ns.Shout .vars.stage }}|{{ .vars.tenant | ns.Shout }}", vars(), {}, &funcs),
+            "dev!|plat!");
+}
+
+TEST(FuncTable, DottedNameTakesLongestFunctionPrefixAndTheRestAsFields) {
+  FuncTable funcs;
+  funcs.add("ns.Config", [](std::span<const Value>) { return Value::map({{"region", Value("us-east-2")}}); });
+  EXPECT_EQ(render("t", "{{ ns.Config.region }}", Value(), {}, &funcs), "us-east-2");
+}
+
+TEST(FuncTable, UnknownNamespaceIsReportedByItsFirstSegment) {
+  FuncTable funcs;
+  funcs.add("ns.Shout", [](std::span<const Value>) { return Value(); });
+  try {
+    render("t", "{{ other.Shout 1 }}", Value(), {}, &funcs);
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_STREQ(e.what(), "template: t:1: function \"other\" not defined");
+  }
+}
+
+TEST(FuncTable, FunctionErrorIsReportedAsErrorCallingTheDottedName) {
+  FuncTable funcs;
+  funcs.add("ns.Fail", [](std::span<const Value>) -> Value { throw FunctionError("boom"); });
+  try {
+    render("t", "x {{ ns.Fail 1 }}", Value(), {}, &funcs);
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_STREQ(e.what(), "template: t:1:5: executing \"t\" at <ns.Fail 1>: error calling ns.Fail: boom");
+  }
+}
+
+TEST(FuncTable, FunctionReceivesNullForMissingValuesAndNil) {
+  FuncTable funcs;
+  std::vector<Value> seen;
+  funcs.add("capture", [&seen](std::span<const Value> args) {
+    seen.assign(args.begin(), args.end());
+    return Value();
+  });
+  EXPECT_EQ(render("t", "{{ capture .missing nil 1 \"s\" }}", Value::empty_map(), {}, &funcs), "<no value>");
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_TRUE(seen[0].is_null());
+  EXPECT_TRUE(seen[1].is_null());
+  EXPECT_EQ(seen[2], Value(1));
+  EXPECT_EQ(seen[3], Value("s"));
+}
+
+TEST(FuncTable, FunctionShadowsBuiltinOfTheSameName) {
+  FuncTable funcs;
+  funcs.add("len", [](std::span<const Value>) { return Value("custom"); });
+  EXPECT_EQ(render("t", "{{ len \"abc\" }}", Value(), {}, &funcs), "custom");
+}
+
+TEST(FuncTable, ComplexLiteralCannotBePassedToAFunction) {
+  FuncTable funcs = testing::test_functions();
+  EXPECT_THROW(render("t", "{{ list 1i }}", Value(), {}, &funcs), TemplateError);
+}
+
+TEST(Template, ExecutesConcurrentlyFromManyThreads) {
+  Template t = Template::parse("t", "{{ range $i, $v := .l }}{{ $i }}{{ printf \"%s\" $v }}{{ end }}");
+  Value data = Value::map({{"l", Value::list({Value("a"), Value("b"), Value("c")})}});
+  std::vector<std::string> results(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    threads.emplace_back([&, i] {
+      for (int n = 0; n < 200; ++n) results[i] = t.execute(data);
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& r : results) EXPECT_EQ(r, "0a1b2c");
+}
+
+TEST(Template, DeepFiniteRecursionCompletesAcrossStacks) {
+  List items(12000, Value(1));
+  Value data = Value::map({{"l", Value::list(std::move(items))}});
+  std::string out = render(
+      "t", "{{define \"r\"}}{{if .}}x{{template \"r\" (slice . 1)}}{{end}}{{end}}{{template \"r\" .l}}", data, {});
+  EXPECT_EQ(out, std::string(12000, 'x'));
+}
+
+TEST(Template, RunawayRecursionEndsWithGoDepthError) {
+  try {
+    render("t", "{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}", Value(), {});
+    FAIL();
+  } catch (const TemplateError& e) {
+    EXPECT_STREQ(e.what(),
+                 "template: t:1:25: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (100000)");
+  }
+}
+
+}  // namespace
+}  // namespace atmos::tmpl
