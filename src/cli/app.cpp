@@ -65,6 +65,10 @@ config::CliConfig load_config(const ParsedArgs& args) {
   return cfg;
 }
 
+stacks::StackEngine& process_engine(const config::CliConfig& cfg) {
+  return *new stacks::StackEngine(cfg, stacks::go_template_renderer(cfg));
+}
+
 void print_value(const Value& v, const std::string& format) {
   if (format == "json") {
     write_json(v, stdout);

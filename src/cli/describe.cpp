@@ -116,7 +116,7 @@ int describe_stacks(const std::vector<std::string>& argv) {
   if (!args.positionals.empty())
     throw Error(ErrorKind::Usage, "unknown command \"" + args.positionals[0] + "\" for \"atmos describe stacks\"");
   config::CliConfig cfg = load_config(args);
-  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackEngine& engine = process_engine(cfg);
   stacks::StackEngine::DescribeStacksOptions opts;
   opts.stack = args.get("stack");
   opts.components = args.list("components");
@@ -152,7 +152,7 @@ int describe_component(const std::vector<std::string>& argv) {
                                       {"identity", 'i', false}});
   if (args.positionals.empty()) throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
   config::CliConfig cfg = load_config(args);
-  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackEngine& engine = process_engine(cfg);
   stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
   Value v = engine.describe_component(sc, {"describe", "component"});
   if (cfg.get_string({"describe", "component", "filter"}, "schema") != "full") {

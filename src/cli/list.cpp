@@ -57,7 +57,7 @@ void print_rows(const Row& header, const std::vector<Row>& rows, const std::stri
 int list_stacks(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"component", 'c', false}, {"format", 'f', false}, {"stack", 's', false}});
   config::CliConfig cfg = load_config(args);
-  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackEngine& engine = process_engine(cfg);
   std::string component = args.get("component");
   std::vector<Row> rows;
   if (component.empty()) {
@@ -80,7 +80,7 @@ int list_stacks(const std::vector<std::string>& argv) {
 int list_components(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"stack", 's', false}, {"format", 'f', false}, {"abstract", 0, true}});
   config::CliConfig cfg = load_config(args);
-  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackEngine& engine = process_engine(cfg);
   std::string stack_filter = args.get("stack");
   bool abstract = args.flag("abstract");
   std::map<std::string, std::set<std::string>> stacks_of;

@@ -11,7 +11,7 @@ namespace {
 int validate_stacks(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"schemas-atmos-manifest", 0, false}});
   config::CliConfig cfg = load_config(args);
-  stacks::StackEngine engine(cfg, stacks::go_template_renderer(cfg));
+  stacks::StackEngine& engine = process_engine(cfg);
   std::vector<std::string> problems = stacks::validate_stacks(engine);
   if (problems.empty()) {
     std::fputs("\xE2\x9C\x93 All stacks validated successfully\n", stderr);

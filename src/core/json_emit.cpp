@@ -219,7 +219,12 @@ class JsonWriter {
           out_ += v.is_map() ? "{}" : "[]";
           return;
         }
-        shared(v, depth);
+        // A node with a single handle occurs once in the tree: nothing to reuse.
+        if (v.is_shared()) {
+          shared(v, depth);
+        } else {
+          container(v, depth);
+        }
         return;
     }
   }

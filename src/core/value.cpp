@@ -223,6 +223,20 @@ Value Value::with_mark(SourceMark m) const {
   return Value(std::shared_ptr<const Node>(std::move(n)));
 }
 
+Value Value::annotate(Value v, SourceMark m, std::string tag) {
+  if (!v.node_ || v.node_.use_count() != 1) {
+    Value out = v.with_mark(std::move(m));
+    return tag.empty() ? out : out.with_tag(std::move(tag));
+  }
+  // Sole owner of a node nobody else can observe yet: safe to finish it in place.
+  auto* node = const_cast<Node*>(v.node_.get());
+  if (!node->extra) node->extra = std::make_unique<Extra>();
+  node->extra->mark = std::move(m);
+  node->extra->has_mark = true;
+  if (!tag.empty()) node->extra->tag = std::move(tag);
+  return v;
+}
+
 bool operator==(const Value& a, const Value& b) {
   if (a.node_ == b.node_) return true;
   Kind ka = a.kind(), kb = b.kind();

@@ -89,9 +89,14 @@ class Value {
   Value with_tag(std::string tag) const;
   const SourceMark* mark() const;
   Value with_mark(SourceMark m) const;
+  // Sets the mark (and the tag when non-empty) on a value the caller has just built; done in place when
+  // `v` is the only handle to its node, so loaders do not allocate every node twice.
+  static Value annotate(Value v, SourceMark m, std::string tag);
 
   // Identity of the shared node (for printer caches); null for the null value.
   const void* identity() const { return node_.get(); }
+  // True when other handles point at the same node, i.e. the subtree may occur more than once.
+  bool is_shared() const { return node_ && node_.use_count() > 1; }
 
   friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }

@@ -795,8 +795,11 @@ class YamlWriter {
         write_indicator(v.is_map() ? std::string_view("}") : std::string_view("]"), false, false, false);
       } else if (place == Place::Other) {
         block(v, seq_item);
-      } else {
+      } else if (v.is_shared()) {
         shared_block(v, place);
+      } else {
+        // A node with a single handle occurs once in the tree: nothing to reuse.
+        block(v, place == Place::SeqItem);
       }
       return;
     }

@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -9,9 +10,13 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/json_emit.hpp"
 
 namespace atmos {
 namespace {
@@ -151,7 +156,6 @@ Value resolve_plain_scalar(std::string_view in) {
     if (neg && mag <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1)
       return Value(static_cast<std::int64_t>(0 - mag));
     if (!neg && plain[0] != '+') return Value::from_uint(mag);
-    if (!neg) return Value::from_uint(mag);
   }
   if (yaml_style_float(plain)) {
     double f;
@@ -172,7 +176,8 @@ struct Event {
 
 class Loader {
  public:
-  Loader(std::string_view text, const std::string& file) : file_(std::make_shared<const std::string>(file)) {
+  Loader(std::string_view text, const std::string& file)
+      : text_(text), file_(std::make_shared<const std::string>(file)) {
     yaml_parser_initialize(&parser_);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   }
@@ -188,10 +193,15 @@ class Loader {
     Event first;
     next(first);
     Value root = node(first);
+    Event end;
+    next(end);  // DOCUMENT-END: yaml.v3 parses up to it before decoding
+    for (const auto& e : errors_) {
+      if (e.fatal) throw YamlError("yaml: " + e.text, e.line, e.column);
+    }
     if (!errors_.empty()) {
       std::string msg = "yaml: unmarshal errors:";
-      for (const auto& m : errors_) msg += "\n  " + m;
-      throw YamlError(msg, first_error_line_, first_error_column_);
+      for (const auto& e : errors_) msg += "\n  " + e.text;
+      throw YamlError(msg, errors_.front().line, errors_.front().column);
     }
     return root;
   }
@@ -216,11 +226,7 @@ class Loader {
                       static_cast<std::uint32_t>(ev.start_mark.column + 1)};
   }
 
-  Value finish(Value v, const yaml_event_t& ev, const std::string& tag) {
-    v = v.with_mark(mark_of(ev));
-    if (!tag.empty()) v = v.with_tag(tag);
-    return v;
-  }
+  Value finish(Value v, const yaml_event_t& ev, const std::string& tag) { return Value::annotate(std::move(v), mark_of(ev), tag); }
 
   static std::string str(const yaml_char_t* s) { return s ? reinterpret_cast<const char*>(s) : ""; }
 
@@ -228,12 +234,19 @@ class Loader {
     switch (e.ev.type) {
       case YAML_ALIAS_EVENT: {
         std::string name = str(e.ev.data.alias.anchor);
+        if (open_anchors_.count(name)) {
+          add_fatal("anchor '" + name + "' value contains itself", e.ev.start_mark);
+          return Value();
+        }
         auto it = anchors_.find(name);
         if (it == anchors_.end())
           throw YamlError("yaml: unknown anchor '" + name + "' referenced", e.ev.start_mark.line + 1, e.ev.start_mark.column + 1);
-        return it->second;
+        errors_.insert(errors_.end(), it->second.errors.begin(), it->second.errors.end());
+        return it->second.value;
       }
       case YAML_SCALAR_EVENT: {
+        std::size_t first_error = errors_.size();
+        if (e.ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) check_escapes(e.ev);
         std::string text(reinterpret_cast<const char*>(e.ev.data.scalar.value), e.ev.data.scalar.length);
         std::string tag = short_tag(str(e.ev.data.scalar.tag));
         bool plain = e.ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -241,33 +254,35 @@ class Loader {
         std::string kept_tag;
         if (tag.empty() || tag == "!") {
           v = plain ? resolve_plain_scalar(text) : Value(text);
-        } else if (tag == "!!str" || tag == "!!binary" || tag == "!!timestamp") {
+        } else if (tag == "!!str" || tag == "!!timestamp") {
           v = Value(text);
-        } else if (tag == "!!null") {
-          v = Value();
-        } else if (tag == "!!int" || tag == "!!float" || tag == "!!bool") {
+        } else if (tag == "!!binary") {
+          std::string data;
+          if (!decode_base64(text, data)) add_fatal("!!binary value contains invalid base64 data", e.ev.start_mark);
+          v = Value(std::move(data));
+        } else if (tag == "!!null" || tag == "!!int" || tag == "!!float" || tag == "!!bool") {
+          // resolve.go with an explicit tag: the text must resolve to that type (an int may become a float).
           v = resolve_plain_scalar(text);
-          bool ok = (tag == "!!bool" && v.is_bool()) ||
-                    (tag == "!!int" && (v.kind() == Kind::Int || v.kind() == Kind::Uint)) ||
-                    (tag == "!!float" && v.is_number());
-          if (!ok) {
-            add_error("line " + std::to_string(e.ev.start_mark.line + 1) + ": cannot unmarshal " + tag + " `" + text +
-                          "` into " + tag.substr(2),
-                      e.ev.start_mark);
+          std::string resolved = resolved_tag(v);
+          if (tag == "!!float" && resolved == "!!int") {
+            v = Value(v.as_float());
+          } else if (resolved != tag) {
+            add_fatal("cannot decode " + resolved + " `" + text + "` as a " + tag, e.ev.start_mark);
           }
-          if (tag == "!!float" && v.is_number()) v = Value(v.as_float());
         } else {
           v = Value(text);
           kept_tag = tag;
         }
         v = finish(std::move(v), e.ev, kept_tag);
         if (plain && text == "<<" && (tag.empty() || tag == "!" || tag == "!!merge")) v = merge_marker();
-        remember(e.ev.data.scalar.anchor, v);
+        remember(e.ev.data.scalar.anchor, v, first_error);
         return v;
       }
       case YAML_SEQUENCE_START_EVENT: {
         std::string tag = short_tag(str(e.ev.data.sequence_start.tag));
         if (tag == "!!seq" || tag == "!") tag.clear();
+        std::size_t first_error = errors_.size();
+        AnchorScope scope(open_anchors_, e.ev.data.sequence_start.anchor);
         List items;
         for (;;) {
           Event c;
@@ -276,14 +291,16 @@ class Loader {
           items.push_back(node(c));
         }
         Value v = finish(Value::list(std::move(items)), e.ev, tag);
-        remember(e.ev.data.sequence_start.anchor, v);
+        remember(e.ev.data.sequence_start.anchor, v, first_error);
         return v;
       }
       case YAML_MAPPING_START_EVENT: {
         std::string tag = short_tag(str(e.ev.data.mapping_start.tag));
         if (tag == "!!map" || tag == "!") tag.clear();
+        std::size_t first_error = errors_.size();
+        AnchorScope scope(open_anchors_, e.ev.data.mapping_start.anchor);
         Value v = finish(mapping(), e.ev, tag);
-        remember(e.ev.data.mapping_start.anchor, v);
+        remember(e.ev.data.mapping_start.anchor, v, first_error);
         return v;
       }
       default:
@@ -297,118 +314,322 @@ class Loader {
   }
   static bool is_merge(const Value& v) { return v.tag() == "!!merge"; }
 
-  static std::string key_text(const Value& k) {
-    switch (k.kind()) {
-      case Kind::Null: return "";
-      case Kind::Bool: return k.as_bool() ? "true" : "false";
-      case Kind::String: return k.as_string();
-      default: return std::string();
+  static std::string resolved_tag(const Value& v) {
+    switch (v.kind()) {
+      case Kind::Null: return "!!null";
+      case Kind::Bool: return "!!bool";
+      case Kind::Int:
+      case Kind::Uint: return "!!int";
+      case Kind::Float: return "!!float";
+      default: return "!!str";
     }
   }
 
-  Value mapping() {
-    struct Seen {
-      std::uint32_t line;
+  // Go's base64.StdEncoding.DecodeString, which skips line breaks.
+  static bool decode_base64(std::string_view in, std::string& out) {
+    std::string s;
+    for (char c : in) {
+      if (c != '\n' && c != '\r') s += c;
+    }
+    if (s.size() % 4 != 0) return false;
+    auto sextet = [](char c) -> int {
+      if (c >= 'A' && c <= 'Z') return c - 'A';
+      if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+      if (c >= '0' && c <= '9') return c - '0' + 52;
+      if (c == '+') return 62;
+      if (c == '/') return 63;
+      return -1;
     };
+    for (std::size_t i = 0; i < s.size(); i += 4) {
+      bool last = i + 4 == s.size();
+      int pad = (s[i + 3] == '=') + (s[i + 2] == '=' && s[i + 3] == '=');
+      if (pad && !last) return false;
+      std::uint32_t n = 0;
+      for (int k = 0; k < 4 - pad; ++k) {
+        int d = sextet(s[i + static_cast<std::size_t>(k)]);
+        if (d < 0) return false;
+        n |= static_cast<std::uint32_t>(d) << (18 - 6 * k);
+      }
+      out += static_cast<char>(n >> 16);
+      if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
+      if (pad < 1) out += static_cast<char>(n & 0xFF);
+    }
+    return true;
+  }
+
+  // yaml.v3's scanner knows no `\/` escape (libyaml does): reject it in double-quoted scalars with the error
+  // yaml.v3 gives (a scanner error citing the scalar's line).
+  void check_escapes(const yaml_event_t& ev) {
+    if (!has_slash_escape_) return;
+    std::size_t end = offset_of(ev.end_mark);
+    for (std::size_t i = offset_of(ev.start_mark); i + 1 < end; ++i) {
+      if (text_[i] != '\\') continue;
+      if (text_[i + 1] == '/') {
+        std::size_t problem_line = 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.begin() + static_cast<long>(i), '\n'));
+        std::size_t line_start = text_.rfind('\n', i);
+        std::size_t column = line_start == std::string_view::npos ? i + 1 : i - line_start;
+        std::size_t shown = ev.start_mark.line ? ev.start_mark.line + 1 : (problem_line > 1 ? problem_line : 0);
+        std::string msg = "yaml: ";
+        if (shown) msg += "line " + std::to_string(shown) + ": ";
+        throw YamlError(msg + "found unknown escape character", problem_line, column);
+      }
+      ++i;
+    }
+  }
+
+  // Byte offset of a libyaml mark (its line and column count characters).
+  std::size_t offset_of(const yaml_mark_t& mark) const {
+    std::size_t pos = 0;
+    for (std::size_t l = 0; l < mark.line && pos != std::string_view::npos; ++l) {
+      pos = text_.find('\n', pos);
+      if (pos != std::string_view::npos) ++pos;
+    }
+    if (pos == std::string_view::npos) return text_.size();
+    for (std::size_t c = 0; c < mark.column && pos < text_.size(); ++c) {
+      ++pos;
+      while (pos < text_.size() && (static_cast<unsigned char>(text_[pos]) & 0xC0) == 0x80) ++pos;
+    }
+    return pos;
+  }
+
+  // A mapping key as yaml.v3's duplicate check sees it: node kind and text (an alias's text is its anchor name,
+  // a collection's is empty).
+  struct KeyRecord {
+    yaml_event_type_t kind;
+    std::string text;
+    yaml_mark_t mark;
+  };
+
+  Value mapping() {
+    std::size_t base = errors_.size();
+    std::vector<KeyRecord> keys;
     Map entries;
-    std::map<std::string, Seen, std::less<>> seen;
-    List merges;
+    std::optional<Value> merge;             // yaml.v3 merges the last `<<` value
+    std::vector<DecodeError> merge_errors;  // decoded after every explicit key
+    yaml_mark_t merge_mark{};
     for (;;) {
       Event ke;
       next(ke);
       if (ke.ev.type == YAML_MAPPING_END_EVENT) break;
-      std::string raw_key;
-      if (ke.ev.type == YAML_SCALAR_EVENT)
-        raw_key.assign(reinterpret_cast<const char*>(ke.ev.data.scalar.value), ke.ev.data.scalar.length);
-      std::uint32_t key_line = static_cast<std::uint32_t>(ke.ev.start_mark.line + 1);
+      KeyRecord rec{ke.ev.type, "", ke.ev.start_mark};
+      if (ke.ev.type == YAML_SCALAR_EVENT) {
+        rec.text.assign(reinterpret_cast<const char*>(ke.ev.data.scalar.value), ke.ev.data.scalar.length);
+      } else if (ke.ev.type == YAML_ALIAS_EVENT) {
+        rec.text = str(ke.ev.data.alias.anchor);
+      }
       Value key = node(ke);
       Event ve;
       next(ve);
+      std::size_t value_errors = errors_.size();
       Value val = node(ve);
+      keys.push_back(rec);
       if (is_merge(key)) {
-        merges.push_back(val);
+        merge = val;
+        merge_errors.assign(errors_.begin() + static_cast<long>(value_errors), errors_.end());
+        errors_.resize(value_errors);
+        merge_mark = ve.ev.start_mark;
         continue;
       }
       if (key.is_map() || key.is_list()) {
-        add_error("line " + std::to_string(key_line) + ": invalid map key: " + describe_value(key), ke.ev.start_mark);
+        errors_.insert(errors_.begin() + static_cast<long>(value_errors),
+                       DecodeError{true, "invalid map key: " + go_syntax(key), rec.mark.line + 1, rec.mark.column + 1});
         continue;
       }
-      std::string k = key.is_string() ? key.as_string() : (key.is_null() || key.is_bool() ? key_text(key) : raw_key);
-      auto it = seen.find(k);
-      if (it != seen.end()) {
-        std::string shown = key.is_string() ? go_quote(k) : raw_key;
-        add_error("line " + std::to_string(key_line) + ": mapping key " + shown + " already defined at line " +
-                      std::to_string(it->second.line),
-                  ke.ev.start_mark);
+      if (key.is_null()) {
+        // A null key does not decode into a string: yaml.v3 drops the entry without decoding its value.
+        errors_.resize(value_errors);
         continue;
       }
-      seen.emplace(k, Seen{key_line});
-      entries.emplace_back(std::move(k), std::move(val));
+      // Other scalar keys keep their source text, as when yaml.v3 decodes into map[string]any.
+      entries.emplace_back(key.is_string() ? key.as_string() : rec.text, std::move(val));
     }
-    // Merge keys: explicit keys win; among merged maps, earlier ones win.
-    for (const Value& m : merges) {
-      if (m.is_map()) {
-        add_merged(entries, seen, m);
-      } else if (m.is_list()) {
-        for (const Value& item : m.as_list()) {
-          if (!item.is_map()) throw Error(ErrorKind::Yaml, "yaml: map merge requires map or sequence of maps as the value");
-          add_merged(entries, seen, item);
+    if (report_duplicates(keys, base)) return Value::map(std::move(entries));
+    if (merge) {
+      errors_.insert(errors_.end(), merge_errors.begin(), merge_errors.end());
+      std::set<std::string, std::less<>> seen;
+      for (const auto& e : entries) seen.insert(e.first);
+      bool ok = merge->is_map() || merge->is_list();
+      if (merge->is_map()) add_merged(entries, seen, *merge);
+      for (const Value& item : merge->as_list()) {
+        if (!item.is_map()) {
+          ok = false;
+          break;
         }
-      } else {
-        throw Error(ErrorKind::Yaml, "yaml: map merge requires map or sequence of maps as the value");
+        add_merged(entries, seen, item);
       }
+      if (!ok) add_fatal("map merge requires map or sequence of maps as the value", merge_mark);
     }
     return Value::map(std::move(entries));
   }
 
-  template <class SeenMap>
-  static void add_merged(Map& entries, SeenMap& seen, const Value& m) {
+  static void add_merged(Map& entries, std::set<std::string, std::less<>>& seen, const Value& m) {
     for (const auto& [k, v] : m.as_map()) {
-      if (seen.count(k)) continue;
-      seen.emplace(k, typename SeenMap::mapped_type{0});
-      entries.emplace_back(k, v);
+      if (seen.insert(k).second) entries.emplace_back(k, v);
     }
   }
 
+  // yaml.v3 compares every pair of keys (same node kind and text), reports each equal pair as (later key's
+  // line, earlier key's line) ordered by the earlier key, and then skips the whole mapping: errors from inside
+  // it are dropped. A hash pass first keeps the common, duplicate-free case linear.
+  bool report_duplicates(const std::vector<KeyRecord>& keys, std::size_t base) {
+    auto same = [&](std::size_t a, std::size_t b) { return keys[a].kind == keys[b].kind && keys[a].text == keys[b].text; };
+    bool any = false;
+    if (keys.size() <= 16) {
+      for (std::size_t i = 0; i < keys.size() && !any; ++i) {
+        for (std::size_t j = i + 1; j < keys.size() && !any; ++j) any = same(i, j);
+      }
+    } else {
+      std::unordered_set<std::string_view> texts;
+      for (const auto& k : keys) any = any || !texts.insert(k.text).second;
+    }
+    if (!any) return false;
+    std::vector<DecodeError> found;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      for (std::size_t j = i + 1; j < keys.size(); ++j) {
+        if (!same(i, j)) continue;
+        found.push_back(DecodeError{false,
+                                    "line " + std::to_string(keys[j].mark.line + 1) + ": mapping key " +
+                                        go_quote(keys[j].text) + " already defined at line " +
+                                        std::to_string(keys[i].mark.line + 1),
+                                    keys[j].mark.line + 1, keys[j].mark.column + 1});
+      }
+    }
+    if (found.empty()) return false;
+    errors_.resize(base);
+    errors_.insert(errors_.end(), found.begin(), found.end());
+    return true;
+  }
+
+  // Go's strconv.Quote, for the characters that show up in keys (non-ASCII text other than line/paragraph
+  // separators, BOM and C1 controls is printed as is).
   static std::string go_quote(const std::string& s) {
+    static const char kHex[] = "0123456789abcdef";
     std::string out = "\"";
-    for (unsigned char c : s) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      switch (c) {
+        case '"': out += "\\\""; continue;
+        case '\\': out += "\\\\"; continue;
+        case '\a': out += "\\a"; continue;
+        case '\b': out += "\\b"; continue;
+        case '\f': out += "\\f"; continue;
+        case '\n': out += "\\n"; continue;
+        case '\r': out += "\\r"; continue;
+        case '\t': out += "\\t"; continue;
+        case '\v': out += "\\v"; continue;
+        default: break;
+      }
+      if (c < 0x20 || c == 0x7F) {
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+        continue;
+      }
+      if (c < 0x80) {
         out += static_cast<char>(c);
-      } else if (c == '\n') {
-        out += "\\n";
-      } else if (c == '\t') {
-        out += "\\t";
-      } else if (c < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02x", c);
+        continue;
+      }
+      auto [rune, size] = decode_go_rune(s, i);
+      if (rune < 0) {
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+        continue;
+      }
+      if ((rune >= 0x80 && rune <= 0xA0) || rune == 0xAD || rune == 0x2028 || rune == 0x2029 || rune == 0xFEFF) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(rune));
         out += buf;
       } else {
-        out += static_cast<char>(c);
+        out.append(s, i, static_cast<std::size_t>(size));
       }
+      i += static_cast<std::size_t>(size) - 1;
     }
     return out + "\"";
   }
 
-  void add_error(std::string text, const yaml_mark_t& mark) {
-    if (errors_.empty()) {
-      first_error_line_ = mark.line + 1;
-      first_error_column_ = mark.column + 1;
+  // Go's %#v of a decoded value, as in "invalid map key: map[string]interface {}{"a":1}".
+  static std::string go_syntax(const Value& v) {
+    switch (v.kind()) {
+      case Kind::Null: return "interface {}(nil)";
+      case Kind::Bool: return v.as_bool() ? "true" : "false";
+      case Kind::Int: return std::to_string(v.as_int());
+      case Kind::Uint: {
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v.as_uint()));
+        return buf;
+      }
+      case Kind::Float: return format_go_float(v.as_float(), 'g');
+      case Kind::String: return go_quote(v.as_string());
+      case Kind::List: {
+        std::string out = "[]interface {}{";
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + go_syntax(v.as_list()[i]);
+        return out + "}";
+      }
+      case Kind::Map: {
+        std::string out = "map[string]interface {}{";
+        bool first = true;
+        for (const auto& [k, item] : v.as_map()) {
+          out += (first ? "" : ", ") + go_quote(k) + ":" + go_syntax(item);
+          first = false;
+        }
+        return out + "}";
+      }
     }
-    errors_.push_back(std::move(text));
+    return "";
   }
 
-  void remember(const yaml_char_t* anchor, const Value& v) {
-    if (anchor) anchors_[str(anchor)] = v;
+  // A decode-time problem, in yaml.v3's decode order. Fatal ones (yaml.v3's failf) stop decoding, so the first
+  // of them is the whole error; the others are reported together as "unmarshal errors".
+  struct DecodeError {
+    bool fatal;
+    std::string text;
+    std::size_t line, column;
+  };
+
+  void add_fatal(std::string text, const yaml_mark_t& mark) {
+    errors_.push_back(DecodeError{true, std::move(text), mark.line + 1, mark.column + 1});
   }
 
+  // Marks an anchored collection as open while its content is read: an alias to it from inside is a cycle.
+  class AnchorScope {
+   public:
+    AnchorScope(std::set<std::string>& open, const yaml_char_t* anchor) : open_(open) {
+      if (!anchor) return;
+      auto [it, inserted] = open_.insert(str(anchor));
+      if (inserted) name_ = it;
+    }
+    ~AnchorScope() {
+      if (name_) open_.erase(*name_);
+    }
+    AnchorScope(const AnchorScope&) = delete;
+    AnchorScope& operator=(const AnchorScope&) = delete;
+
+   private:
+    std::set<std::string>& open_;
+    std::optional<std::set<std::string>::iterator> name_;
+  };
+
+  // An anchored node with the decode errors of its subtree, which every alias of it reports again.
+  struct Anchor {
+    Value value;
+    std::vector<DecodeError> errors;
+  };
+
+  void remember(const yaml_char_t* anchor, const Value& v, std::size_t first_error) {
+    if (anchor) {
+      anchors_[str(anchor)] =
+          Anchor{v, std::vector<DecodeError>(errors_.begin() + static_cast<long>(first_error), errors_.end())};
+    }
+  }
+
+  std::string_view text_;
+  bool has_slash_escape_ = text_.find("\\/") != std::string_view::npos;
   yaml_parser_t parser_;
   std::shared_ptr<const std::string> file_;
-  std::map<std::string, Value> anchors_;
-  std::vector<std::string> errors_;
-  std::size_t first_error_line_ = 0;
-  std::size_t first_error_column_ = 0;
+  std::map<std::string, Anchor> anchors_;
+  std::set<std::string> open_anchors_;
+  std::vector<DecodeError> errors_;
 };
 
 }  // namespace

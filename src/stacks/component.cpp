@@ -1,7 +1,11 @@
 #include "stacks/component.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string_view>
 #include <set>
 #include <vector>
 
@@ -33,9 +37,21 @@ Value section(const Value& parent, const char* key, const std::string& where) {
   return *v;
 }
 
+// A fixed set of named slots (no allocation on lookup; names are the section keys above).
+template <class T, std::size_t N>
+struct Slots {
+  const char* const* names;
+  std::array<T, N> values{};
+  T& operator[](std::string_view name) {
+    for (std::size_t i = 0; i < N; ++i)
+      if (name == names[i]) return values[i];
+    throw std::logic_error("unknown section slot");
+  }
+};
+
 struct BaseConfig {
-  std::map<std::string, Value> maps;
-  std::map<std::string, std::string> scalars;
+  Slots<Value, std::size(kBaseMapSections)> maps{kBaseMapSections};
+  Slots<std::string, std::size(kBaseScalarSections)> scalars{kBaseScalarSections};
   Value metadata = Value::empty_map();
   std::vector<std::string> inheritance;
 };
@@ -57,9 +73,29 @@ class ComponentResolver {
     }
   }
 
+  // Folds base `base` (with its own bases) into `acc`, as upstream's depth-first visit does.
   void visit(const std::string& component, const std::string& base, BaseConfig& acc,
              std::vector<std::pair<std::string, std::string>>& path) {
     if (base == component) return;
+    combine(acc, resolved(component, base, path));
+  }
+
+  // Later `b` wins for maps and scalars; its chain goes in front of the accumulated inheritance.
+  static void combine(BaseConfig& acc, const BaseConfig& b) {
+    for (std::size_t i = 0; i < b.maps.values.size(); ++i)
+      if (!b.maps.values[i].empty()) acc.maps.values[i] = deep_merge(acc.maps.values[i], b.maps.values[i]);
+    acc.scalars = b.scalars;
+    acc.metadata = deep_merge(acc.metadata, b.metadata);
+    std::vector<std::string> chain = b.inheritance;
+    for (const auto& c : acc.inheritance)
+      if (std::find(chain.begin(), chain.end(), c) == chain.end()) chain.push_back(c);
+    acc.inheritance = std::move(chain);
+  }
+
+  // The configuration a base contributes, computed once per manifest (most components share bases).
+  const BaseConfig& resolved(const std::string& component, const std::string& base,
+                             std::vector<std::pair<std::string, std::string>>& path) {
+    if (auto it = cache_.find(base); it != cache_.end()) return it->second;
     std::pair<std::string, std::string> edge{component, base};
     if (std::find(path.begin(), path.end(), edge) != path.end()) {
       std::string cycle;
@@ -72,22 +108,21 @@ class ComponentResolver {
     path.push_back(edge);
     const Value& b = *all_.find(base);
     if (!b.is_map()) throw Error(ErrorKind::Stack, "invalid component '" + base + "' in the stack manifest '" + file_key_ + "'");
+    BaseConfig fresh;
     Value meta = map_or_empty(b.get("metadata"));
     bool abstract = str_of(meta.get("type")) == "abstract";
     std::string legacy = str_of(b.get("component"));
-    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, acc, path);
-    for (const auto& inh : inherits_of(base, meta)) {
-      if (inh == base) continue;
-      visit(base, inh, acc, path);
-    }
-    for (const char* s : kBaseMapSections) acc.maps[s] = deep_merge(acc.maps[s], section(b, s, file_key_));
-    for (const char* s : kBaseScalarSections) acc.scalars[s] = str_of(b.get(s));
-    if (cfg_.inherit_metadata) acc.metadata = deep_merge(acc.metadata, meta.without("inherits").without("type"));
+    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, fresh, path);
+    for (const auto& inh : inherits_of(base, meta)) visit(base, inh, fresh, path);
+    for (const char* s : kBaseMapSections) fresh.maps[s] = deep_merge(fresh.maps[s], section(b, s, file_key_));
+    for (const char* s : kBaseScalarSections) fresh.scalars[s] = str_of(b.get(s));
+    if (cfg_.inherit_metadata) fresh.metadata = deep_merge(fresh.metadata, meta.without("inherits").without("type"));
     std::vector<std::string> chain{base};
-    for (const auto& c : acc.inheritance)
+    for (const auto& c : fresh.inheritance)
       if (c != base) chain.push_back(c);
-    acc.inheritance = chain;
+    fresh.inheritance = std::move(chain);
     path.pop_back();
+    return cache_.emplace(base, std::move(fresh)).first->second;
   }
 
   std::vector<std::string> inherits_of(const std::string& component, const Value& meta) {
@@ -118,6 +153,7 @@ class ComponentResolver {
   const config::CliConfig& cfg_;
   const Value& all_;
   const std::string& file_key_;
+  std::map<std::string, BaseConfig> cache_;
 };
 
 Value merge_chain(std::initializer_list<Value> layers, ListMergeStrategy s) { return deep_merge(std::vector<Value>(layers), s); }
@@ -161,7 +197,8 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
   Value g_rsb = section(tf, "remote_state_backend", file_key);
   Value g_source = section(tf, "source", file_key);
   Value g_provision = section(tf, "provision", file_key);
-  Value atmos_auth = map_or_empty(cfg.raw.get("auth"));
+  // atmos.yaml's auth sits under the stack's auth layers; merged once per manifest.
+  Value g_auth_with_atmos = deep_merge(map_or_empty(cfg.raw.get("auth")), g_auth, strategy);
   Value github_integration = cfg.raw.at({"integrations", "github"});
   std::string separator = cfg.get_string({"components", "terraform", "workspace", "prefix_separator"}, "-");
 
@@ -213,7 +250,7 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
     if (github_integration.is_map())
       settings = deep_merge(settings, Value::empty_map().with("integrations", Value::empty_map().with("github", github_integration)), s);
     Value env = layered(g_env, "env", true);
-    Value auth = deep_merge(atmos_auth, layered(g_auth, "auth", true), s);
+    Value auth = layered(g_auth_with_atmos, "auth", true);
     Value providers = layered(g_providers, "providers", true);
     Value hooks = layered(g_hooks, "hooks", true);
     Value generate = layered(g_generate, "generate", true);

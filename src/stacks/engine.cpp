@@ -241,14 +241,16 @@ Value StackEngine::render_section_templates(const Value& section) const {
 }
 
 Value StackEngine::decorate_common(const StackComponent& sc) const {
-  Value v = sc.section;
-  v = v.with("atmos_component", Value(sc.component));
-  v = v.with("atmos_manifest", Value(sc.manifest->file_key));
-  v = v.with("atmos_stack", Value(sc.stack));
-  v = v.with("atmos_stack_file", Value(sc.manifest->file_key));
-  v = v.with("stack", Value(sc.stack));
-  v = v.with("workspace", Value(workspace(sc)));
-  return v;
+  Map m = sc.section.as_map();
+  Value file_key(sc.manifest->file_key);
+  Value stack(sc.stack);
+  m.emplace_back("atmos_component", Value(sc.component));
+  m.emplace_back("atmos_manifest", file_key);
+  m.emplace_back("atmos_stack", stack);
+  m.emplace_back("atmos_stack_file", file_key);
+  m.emplace_back("stack", stack);
+  m.emplace_back("workspace", Value(workspace(sc)));
+  return Value::map(std::move(m));
 }
 
 StackComponent StackEngine::find_component(const std::string& component, const std::string& stack) {
