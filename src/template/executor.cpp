@@ -18,11 +18,13 @@ namespace {
 
 constexpr int kMaxExecDepth = 100000;
 
-// Template invocations recurse on the C++ stack. Every kDepthPerStack levels the walk continues on a
-// fresh thread whose stack is large enough for the next kDepthPerStack levels, so runaway recursion
-// ends with Go's "exceeded maximum template depth" error instead of a stack overflow.
+// Template invocations recurse on the C++ stack (about 2 KB per level). The first kInlineDepth levels run
+// on the caller's stack; from there every kDepthPerStack levels continue on a fresh thread with a stack of
+// kStackBytes, so runaway recursion ends with Go's "exceeded maximum template depth" error instead of a
+// stack overflow.
+constexpr int kInlineDepth = 200;
 constexpr int kDepthPerStack = 2000;
-constexpr std::size_t kStackBytes = std::size_t{256} << 20;
+constexpr std::size_t kStackBytes = std::size_t{32} << 20;
 
 enum class Flow { Normal, Break, Continue };
 
@@ -234,11 +236,12 @@ void State::walk_template(const GoValue& dot, const TemplateNode& t) {
   if (depth_ == kMaxExecDepth) errorf("exceeded maximum template depth (" + std::to_string(kMaxExecDepth) + ")");
   GoValue new_dot = eval_pipeline(dot, t.pipe.get());
   const Tree& tree = *it->second;
-  if ((depth_ + 1) % kDepthPerStack != 0) {
-    State(set_, tree, out_, depth_ + 1).run(new_dot);
+  const int depth = depth_ + 1;
+  if (depth < kInlineDepth || (depth - kInlineDepth) % kDepthPerStack != 0) {
+    State(set_, tree, out_, depth).run(new_dot);
     return;
   }
-  NestedWalk w{&set_, &tree, &out_, depth_ + 1, new_dot, nullptr};
+  NestedWalk w{&set_, &tree, &out_, depth, new_dot, nullptr};
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, kStackBytes);
@@ -246,7 +249,7 @@ void State::walk_template(const GoValue& dot, const TemplateNode& t) {
   int rc = pthread_create(&thread, &attr, run_nested_walk, &w);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
-    State(set_, tree, out_, depth_ + 1).run(new_dot);
+    State(set_, tree, out_, depth).run(new_dot);
     return;
   }
   pthread_join(thread, nullptr);

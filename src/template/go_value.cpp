@@ -106,12 +106,6 @@ GoValue GoValue::unboxed() const {
   return v;
 }
 
-GoValue GoValue::boxed_copy() const {
-  GoValue v = *this;
-  if (kind_ != GoKind::Invalid) v.boxed_ = true;
-  return v;
-}
-
 GoValue GoValue::slice_elem(std::size_t i) const { return from_element(ref_.as_list()[off_ + i]); }
 
 GoValue GoValue::reslice(std::size_t i, std::size_t j, std::size_t k) const {

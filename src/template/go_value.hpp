@@ -60,8 +60,6 @@ class GoValue {
   bool boxed() const { return boxed_; }
   // reflect.ValueOf(v.Interface()): drops the interface box; a nil interface becomes invalid.
   GoValue unboxed() const;
-  // The same value behind an interface{} (a nil interface stays one; invalid stays invalid).
-  GoValue boxed_copy() const;
 
   bool as_bool() const { return b_; }
   std::int64_t as_int() const { return i_; }    // Int
@@ -74,7 +72,6 @@ class GoValue {
   // Slices: length, capacity and element i (boxed, as reflect's Index on []interface{}).
   std::size_t slice_len() const { return len_; }
   std::size_t slice_cap() const { return cap_; }
-  std::size_t slice_off() const { return off_; }
   GoValue slice_elem(std::size_t i) const;
   // Elements in [i, j) of the capacity window, for Go's s[i:j:k].
   GoValue reslice(std::size_t i, std::size_t j, std::size_t k) const;

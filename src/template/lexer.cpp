@@ -19,8 +19,9 @@ bool is_space(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
 
 bool is_alpha_numeric(int r) {
   if (r < 0) return false;
+  if (r < 0x80) return r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
   auto c = static_cast<char32_t>(r);
-  return c == '_' || unicode::is_letter(c) || unicode::is_digit(c);
+  return unicode::is_letter(c) || unicode::is_digit(c);
 }
 
 bool has_left_trim_marker(std::string_view s) {
