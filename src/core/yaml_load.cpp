@@ -365,7 +365,8 @@ class Loader {
     for (std::size_t i = offset_of(ev.start_mark); i + 1 < end; ++i) {
       if (text_[i] != '\\') continue;
       if (text_[i + 1] == '/') {
-        std::size_t problem_line = 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.begin() + static_cast<long>(i), '\n'));
+        std::size_t problem_line =
+            1 + static_cast<std::size_t>(std::count(text_.begin(), text_.begin() + static_cast<long>(i), '\n'));
         std::size_t line_start = text_.rfind('\n', i);
         std::size_t column = line_start == std::string_view::npos ? i + 1 : i - line_start;
         std::size_t shown = ev.start_mark.line ? ev.start_mark.line + 1 : (problem_line > 1 ? problem_line : 0);
@@ -472,7 +473,9 @@ class Loader {
   // line, earlier key's line) ordered by the earlier key, and then skips the whole mapping: errors from inside
   // it are dropped. A hash pass first keeps the common, duplicate-free case linear.
   bool report_duplicates(const std::vector<KeyRecord>& keys, std::size_t base) {
-    auto same = [&](std::size_t a, std::size_t b) { return keys[a].kind == keys[b].kind && keys[a].text == keys[b].text; };
+    auto same = [&](std::size_t a, std::size_t b) {
+      return keys[a].kind == keys[b].kind && keys[a].text == keys[b].text;
+    };
     bool any = false;
     if (keys.size() <= 16) {
       for (std::size_t i = 0; i < keys.size() && !any; ++i) {

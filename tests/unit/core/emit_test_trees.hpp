@@ -33,23 +33,21 @@ inline Value deep_copy(const Value& v) {
 inline Value shared_workload() {
   Map identities;
   for (int i = 0; i < 48; ++i) {
-    identities.emplace_back(
-        "identity-" + std::to_string(i),
-        Value::map({{"kind", Value("aws/permission-set")},
-                    {"via", Value::map({{"provider", Value("sso")}})},
-                    {"principal", Value::map({{"name", Value("Admin<" + std::to_string(i) + ">")},
-                                              {"account", Value::map({{"id", Value("1234")}})}})},
-                    {"regions", Value::list({Value("us-east-1"), Value::map({{"r", Value("b")}})})},
-                    {"ratio", Value(0.25 * i)}}));
+    identities.emplace_back("identity-" + std::to_string(i),
+                            Value::map({{"kind", Value("aws/permission-set")},
+                                        {"via", Value::map({{"provider", Value("sso")}})},
+                                        {"principal", Value::map({{"name", Value("Admin<" + std::to_string(i) + ">")},
+                                                                  {"account", Value::map({{"id", Value("1234")}})}})},
+                                        {"regions", Value::list({Value("us-east-1"), Value::map({{"r", Value("b")}})})},
+                                        {"ratio", Value(0.25 * i)}}));
   }
   Value auth = Value::map({{"identities", Value::map(std::move(identities))},
                            {"list", Value::list({Value(1), Value("x"), Value::list({Value("nested")})})}});
   Map components;
   for (int i = 0; i < 300; ++i) {
-    components.emplace_back("c" + std::to_string(i),
-                            Value::map({{"auth", auth},
-                                        {"nested", Value::map({{"auth", auth}})},
-                                        {"items", Value::list({auth, Value::list({auth})})}}));
+    components.emplace_back("c" + std::to_string(i), Value::map({{"auth", auth},
+                                                                 {"nested", Value::map({{"auth", auth}})},
+                                                                 {"items", Value::list({auth, Value::list({auth})})}}));
   }
   return Value::map({{"components", Value::map(std::move(components))}, {"auth", auth}});
 }

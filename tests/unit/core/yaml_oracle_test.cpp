@@ -161,7 +161,8 @@ class TypedDump {
 
 std::string show(const Value& v) {
   switch (v.kind()) {
-    case Kind::String: return std::string(atmos::kind_name(v.kind())) + " " + atmos::to_json(v, atmos::JsonStyle::Compact);
+    case Kind::String:
+      return std::string(atmos::kind_name(v.kind())) + " " + atmos::to_json(v, atmos::JsonStyle::Compact);
     case Kind::Float: return "float " + atmos::format_go_float(v.as_float(), 'g');
     default: return std::string(atmos::kind_name(v.kind())) + " " + atmos::describe_value(v);
   }
@@ -175,7 +176,8 @@ std::string key_list(const atmos::Map& m) {
 
 // Kind-exact comparison; returns a description of the first difference. A wanted timestamp matches any
 // untagged string (counted in `timestamps`).
-std::optional<std::string> differs(const Value& want, const Value& got, const std::string& path, std::size_t& timestamps) {
+std::optional<std::string> differs(const Value& want, const Value& got, const std::string& path,
+                                   std::size_t& timestamps) {
   bool want_ts = want.tag() == "!!timestamp";
   if (want_ts && got.is_string() && got.tag().empty()) {
     ++timestamps;
@@ -278,9 +280,10 @@ TEST(YamlOracle, LoaderTypesLikeYamlV3) {
       ++(timestamps ? with_timestamps : exact);
     }
   }
-  std::printf("loader: %zu of %zu documents match yaml.v3 exactly, %zu with timestamps read as strings, %zu known "
-              "divergences\n",
-              exact, docs.size(), with_timestamps, kKnownDivergences.size());
+  std::printf(
+      "loader: %zu of %zu documents match yaml.v3 exactly, %zu with timestamps read as strings, %zu known "
+      "divergences\n",
+      exact, docs.size(), with_timestamps, kKnownDivergences.size());
 }
 
 TEST(YamlOracle, YamlPrinterMatchesYamlV3) {

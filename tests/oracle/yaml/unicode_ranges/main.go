@@ -29,7 +29,7 @@ func print(name string, rs [][2]rune) {
 	var line []string
 	for i, r := range rs {
 		line = append(line, fmt.Sprintf("{0x%X, 0x%X}", r[0], r[1]))
-		if len(line) == 6 || i == len(rs)-1 {
+		if len(line) == 5 || i == len(rs)-1 {
 			fmt.Printf("    %s,\n", strings.Join(line, ", "))
 			line = nil
 		}
