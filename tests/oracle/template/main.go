@@ -1,7 +1,8 @@
 // Command template is the differential oracle for the C++ text/template port: it renders every case of
 // a corpus with Go's own text/template and writes the outputs (or error texts) as golden JSON.
 //
-// Data is given as JSON and converted to the Go types yaml.v3 produces when Atmos decodes YAML into
+// The corpus is {"shared_data": ..., "cases": [{name, template, data?, missingkey?, delims?}]}; a case
+// without "data" uses shared_data ("data": null is nil data). Data is given as JSON and converted to the Go types yaml.v3 produces when Atmos decodes YAML into
 // map[string]any: integers become int (uint64 when they only fit unsigned), other numbers float64, arrays
 // []interface{}, objects map[string]interface{}.
 //
@@ -20,6 +21,11 @@ import (
 	"text/template"
 	"unicode/utf8"
 )
+
+type corpus struct {
+	SharedData json.RawMessage `json:"shared_data"`
+	Cases      []corpusCase    `json:"cases"`
+}
 
 type corpusCase struct {
 	Name       string          `json:"name"`
@@ -156,7 +162,7 @@ func testFuncs() template.FuncMap {
 	}
 }
 
-func render(c corpusCase) (out string, err error) {
+func render(c corpusCase, shared json.RawMessage) (out string, err error) {
 	t := template.New(c.Name).Funcs(testFuncs())
 	if len(c.Delims) == 2 {
 		t.Delims(c.Delims[0], c.Delims[1])
@@ -168,7 +174,11 @@ func render(c corpusCase) (out string, err error) {
 		return "", err
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, decodeData(c.Data)); err != nil {
+	data := c.Data
+	if data == nil {
+		data = shared
+	}
+	if err := t.Execute(&buf, decodeData(data)); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
@@ -184,11 +194,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	var cases []corpusCase
-	if err := json.Unmarshal(raw, &cases); err != nil {
+	var all corpus
+	if err := json.Unmarshal(raw, &all); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	cases := all.Cases
 	seen := map[string]bool{}
 	goldens := make([]golden, 0, len(cases))
 	for _, c := range cases {
@@ -198,7 +209,7 @@ func main() {
 		}
 		seen[c.Name] = true
 		g := golden{Name: c.Name}
-		out, err := render(c)
+		out, err := render(c, all.SharedData)
 		switch {
 		case err != nil:
 			g.Error = err.Error()

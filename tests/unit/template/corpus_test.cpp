@@ -61,7 +61,8 @@ struct Outcome {
   std::string text;
 };
 
-Outcome run_case(const rapidjson::Value& c, const FuncTable& funcs) {
+// A case without "data" renders the corpus's shared_data; "data": null is nil data.
+Outcome run_case(const rapidjson::Value& c, const Value& shared_data, const FuncTable& funcs) {
   Options opts;
   if (c.HasMember("missingkey")) {
     std::string mk = c["missingkey"].GetString();
@@ -71,7 +72,7 @@ Outcome run_case(const rapidjson::Value& c, const FuncTable& funcs) {
     opts.left_delim = c["delims"][0].GetString();
     opts.right_delim = c["delims"][1].GetString();
   }
-  Value data = c.HasMember("data") ? to_value(c["data"]) : Value();
+  Value data = c.HasMember("data") ? to_value(c["data"]) : shared_data;
   const auto& tmpl = c["template"];
   try {
     return {false, render(c["name"].GetString(), std::string_view(tmpl.GetString(), tmpl.GetStringLength()),
@@ -84,12 +85,14 @@ Outcome run_case(const rapidjson::Value& c, const FuncTable& funcs) {
 TEST(TemplateCorpus, EveryCaseMatchesGoTextTemplate) {
   const std::string corpus_text = read_file(std::string(ATMOS_TEST_DATA) + "/corpus.json");
   const std::string golden_text = read_file(std::string(ATMOS_TEST_DATA) + "/corpus.golden.json");
-  rapidjson::Document corpus;
-  corpus.Parse<rapidjson::kParseFullPrecisionFlag>(corpus_text.c_str(), corpus_text.size());
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(corpus_text.c_str(), corpus_text.size());
   rapidjson::Document golden;
   golden.Parse(golden_text.c_str(), golden_text.size());
-  ASSERT_FALSE(corpus.HasParseError());
+  ASSERT_FALSE(doc.HasParseError());
   ASSERT_FALSE(golden.HasParseError());
+  const Value shared_data = to_value(doc["shared_data"]);
+  const auto& corpus = doc["cases"];
   ASSERT_EQ(corpus.Size(), golden.Size()) << "regenerate the goldens: tests/oracle/template/regenerate.sh";
 
   const FuncTable funcs = testing::test_functions();
@@ -99,7 +102,7 @@ TEST(TemplateCorpus, EveryCaseMatchesGoTextTemplate) {
     const auto& want = golden[i];
     const std::string name = corpus[i]["name"].GetString();
     ASSERT_EQ(name, want["name"].GetString());
-    Outcome got = run_case(corpus[i], funcs);
+    Outcome got = run_case(corpus[i], shared_data, funcs);
     Outcome expected;
     if (want.HasMember("error")) {
       expected = {true, want["error"].GetString()};
