@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/glob.hpp"
@@ -15,6 +16,9 @@
 namespace atmos::stacks {
 namespace fs = std::filesystem;
 namespace {
+
+// Below this many top-level manifests one thread is faster than starting another.
+constexpr std::size_t kParallelThreshold = 16;
 
 std::string str_of(const Value& v) { return v.is_string() ? v.as_string() : std::string(); }
 
@@ -119,17 +123,38 @@ std::vector<std::string> StackEngine::find_manifests() const {
 
 const std::vector<Manifest>& StackEngine::manifests() {
   if (manifests_) return *manifests_;
-  std::vector<Manifest> out;
-  for (const auto& path : find_manifests()) {
-    ProcessedManifest pm = processor_.process_top_level(path);
-    Manifest m;
-    m.abs_path = path;
-    m.file_key = processor_.file_key(path);
-    m.merged = pm.merged;
-    m.imports.assign(pm.imports.begin(), pm.imports.end());
-    m.terraform = process_terraform_components(cfg_, pm.merged, m.file_key);
-    out.push_back(std::move(m));
+  std::vector<std::string> paths = find_manifests();
+  std::vector<Manifest> out(paths.size());
+  std::vector<std::exception_ptr> errors(paths.size());
+  // Processing is independent per top-level manifest: split the work over the cores, each worker with its
+  // own ManifestProcessor (parse and import caches are per worker; trees are immutable and shareable).
+  auto work = [&](ManifestProcessor& processor, std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < paths.size(); i += step) {
+      try {
+        ProcessedManifest pm = processor.process_top_level(paths[i]);
+        Manifest& m = out[i];
+        m.abs_path = paths[i];
+        m.file_key = processor.file_key(paths[i]);
+        m.merged = pm.merged;
+        m.imports.assign(pm.imports.begin(), pm.imports.end());
+        m.terraform = process_terraform_components(cfg_, pm.merged, m.file_key);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::size_t workers = paths.size() >= kParallelThreshold ? std::max(1u, std::min(4u, std::thread::hardware_concurrency())) : 1;
+  std::vector<std::unique_ptr<ManifestProcessor>> processors;
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) {
+    processors.push_back(std::make_unique<ManifestProcessor>(cfg_, renderer_));
+    threads.emplace_back(work, std::ref(*processors.back()), w, workers);
   }
+  work(processor_, 0, workers);
+  for (auto& t : threads) t.join();
+  // Report the first failing manifest in discovery order, whatever thread found it.
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
   std::sort(out.begin(), out.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
   manifests_ = std::move(out);
   return *manifests_;
@@ -240,17 +265,29 @@ Value StackEngine::render_section_templates(const Value& section) const {
   return walk(section);
 }
 
-Value StackEngine::decorate_common(const StackComponent& sc) const {
-  Map m = sc.section.as_map();
+Value StackEngine::decorate_common(const StackComponent& sc, const Value& component_info) const {
   Value file_key(sc.manifest->file_key);
   Value stack(sc.stack);
-  m.emplace_back("atmos_component", Value(sc.component));
-  m.emplace_back("atmos_manifest", file_key);
-  m.emplace_back("atmos_stack", stack);
-  m.emplace_back("atmos_stack_file", file_key);
-  m.emplace_back("stack", stack);
-  m.emplace_back("workspace", Value(workspace(sc)));
-  return Value::map(std::move(m));
+  // Already in key order, so one linear merge with the (sorted) section builds the result.
+  Map added{{"atmos_component", Value(sc.component)}, {"atmos_manifest", file_key}, {"atmos_stack", stack},
+            {"atmos_stack_file", file_key}};
+  if (!component_info.is_null()) added.emplace_back("component_info", component_info);
+  added.emplace_back("stack", stack);
+  added.emplace_back("workspace", Value(workspace(sc)));
+  const Map& base = sc.section.as_map();
+  Map m;
+  m.reserve(base.size() + added.size());
+  auto a = added.begin();
+  for (const auto& entry : base) {
+    while (a != added.end() && a->first < entry.first) m.push_back(*a++);
+    if (a != added.end() && a->first == entry.first) {
+      m.push_back(*a++);
+      continue;
+    }
+    m.push_back(entry);
+  }
+  while (a != added.end()) m.push_back(*a++);
+  return Value::sorted_map(std::move(m));
 }
 
 StackComponent StackEngine::find_component(const std::string& component, const std::string& stack) {
@@ -327,7 +364,7 @@ StackComponent StackEngine::find_component(const std::string& component, const s
 }
 
 Value StackEngine::describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args) {
-  Value v = decorate_common(sc);
+  Value v = decorate_common(sc, Value());
   List imports;
   for (const auto& i : sc.manifest->imports) imports.emplace_back(i);
   v = v.with("imports", Value::list(imports));
@@ -374,10 +411,10 @@ Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
       }
       if (!opts.stack.empty() && opts.stack != stack && opts.stack != m.file_key) continue;
       StackComponent sc{&m, name, section, stack};
-      Value v = render_section_templates(decorate_common(sc));
-      std::string path = cfg_.terraform_base_path + "/" + str_of(v.get("component"));
-      v = v.with("component_info", Value::map({{"component_path", Value(fs::path(path).lexically_normal().string())},
-                                               {"component_type", Value("terraform")}}));
+      std::string path = cfg_.terraform_base_path + "/" + str_of(section.get("component"));
+      Value info = Value::map({{"component_path", Value(fs::path(path).lexically_normal().string())},
+                               {"component_type", Value("terraform")}});
+      Value v = render_section_templates(decorate_common(sc, info));
       if (!opts.sections.empty()) {
         Map filtered;
         for (const auto& [k, item] : v.as_map())

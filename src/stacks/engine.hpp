@@ -73,7 +73,9 @@ class StackEngine {
 
  private:
   std::string name_from_pattern(const Manifest& m, const Value& section) const;
-  Value decorate_common(const StackComponent& sc) const;
+  // The section plus atmos_component, atmos_manifest, atmos_stack(_file), stack, workspace and, when not
+  // null, component_info.
+  Value decorate_common(const StackComponent& sc, const Value& component_info) const;
 
   const config::CliConfig& cfg_;
   TemplateRenderer renderer_;
