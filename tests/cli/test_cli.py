@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Black-box checks of build/atmos: what a person sees for bad input (PRODUCT.md "Bad input") and the
+example repository's output. Run: test_cli.py BINARY"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+BINARY = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACME = os.path.join(HERE, "..", "..", "examples", "acme")
+
+ATMOS_YAML = textwrap.dedent("""\
+    base_path: ./
+    components:
+      terraform:
+        base_path: components/terraform
+    stacks:
+      base_path: stacks
+      included_paths: ["orgs/**/*"]
+      excluded_paths: ["**/_defaults.yaml"]
+      name_template: "{{ .vars.tenant }}-{{ .vars.stage }}"
+    """)
+
+
+class Repo:
+    def __init__(self, files):
+        self.dir = tempfile.mkdtemp(prefix="atmos-cli-")
+        files = {"atmos.yaml": ATMOS_YAML, **files}
+        for rel, text in files.items():
+            path = os.path.join(self.dir, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(textwrap.dedent(text))
+
+    def run(self, *args, env=None, cwd=None):
+        e = {"PATH": os.environ.get("PATH", ""), "HOME": self.dir, "ATMOS_GIT_ROOT_BASEPATH": "false",
+             "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost"}
+        e.update(env or {})
+        return subprocess.run([BINARY, *args], cwd=cwd or self.dir, env=e, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=60)
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+GOOD_STACKS = {
+    "stacks/orgs/acme/dev.yaml": "vars: {tenant: acme, stage: dev}\ncomponents: {terraform: {vpc: {vars: {a: 1}}}}\n",
+    "stacks/orgs/acme/prod.yaml": "vars: {tenant: acme, stage: prod}\ncomponents: {terraform: {vpc: {vars: {a: 2}}}}\n",
+}
+
+
+class BadInput(unittest.TestCase):
+    def repo(self, files):
+        r = Repo(files)
+        self.addCleanup(r.close)
+        return r
+
+    def test_malformed_yaml_names_file_line_and_column(self):
+        r = self.repo({"stacks/orgs/acme/dev.yaml": "vars:\n  tenant: acme\n   stage: dev\n"})
+        p = r.run("describe", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("**Error:** invalid stack manifest 'orgs/acme/dev'", p.stderr)
+        self.assertIn("stacks/orgs/acme/dev.yaml:3:9: yaml: line 3: mapping values are not allowed in this context",
+                      p.stderr)
+        self.assertEqual(p.stdout, "")
+
+    def test_missing_import_names_the_importer(self):
+        r = self.repo({"stacks/orgs/acme/dev.yaml": "import: [catalog/missing]\n"})
+        p = r.run("list", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("stack import not found", p.stderr)
+        self.assertIn("import 'catalog/missing' in file 'orgs/acme/dev'", p.stderr)
+
+    def test_import_cycle_is_printed(self):
+        r = self.repo({"stacks/orgs/acme/dev.yaml": "import: [catalog/a]\n",
+                       "stacks/catalog/a.yaml": "import: [catalog/b]\n",
+                       "stacks/catalog/b.yaml": "import: [catalog/a]\n"})
+        p = r.run("describe", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("import cycle detected", p.stderr)
+        self.assertIn("catalog/a -> catalog/b -> catalog/a", p.stderr)
+
+    def test_unknown_stack_suggests_the_closest(self):
+        r = self.repo(GOOD_STACKS)
+        p = r.run("describe", "component", "vpc", "-s", "acme-prd")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("Did you mean stack `acme-prod`?", p.stderr)
+        p = r.run("describe", "component", "vcp", "-s", "acme-prod")
+        self.assertIn("Did you mean component `vpc`?", p.stderr)
+
+    def test_unknown_profile_lists_available_and_exits_2(self):
+        r = self.repo({**GOOD_STACKS, "profiles/devops/atmos.yaml": "{}\n", "profiles/managers/atmos.yaml": "{}\n"})
+        p = r.run("list", "stacks", env={"ATMOS_PROFILE": "developers"})
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("profile not found", p.stderr)
+        self.assertIn("Available profiles are: devops, managers", p.stderr)
+
+    def test_unknown_flag_and_missing_stack(self):
+        r = self.repo(GOOD_STACKS)
+        p = r.run("describe", "stacks", "--bogus")
+        self.assertEqual((p.returncode, "unknown flag: --bogus" in p.stderr), (1, True))
+        p = r.run("describe", "component", "vpc")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("stack is required; specify it on the command line using the flag --stack <stack> (shorthand -s)",
+                      p.stderr)
+
+    def test_unknown_command_suggests(self):
+        r = self.repo(GOOD_STACKS)
+        p = r.run("descibe", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("Did you mean describe?", p.stderr)
+
+    def test_no_stacks_is_not_an_error(self):
+        r = self.repo({"stacks/orgs/.keep": ""})
+        p = r.run("list", "stacks")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("No stacks found", p.stderr)
+
+    def test_validate_reports_schema_errors(self):
+        r = self.repo({**GOOD_STACKS, "stacks/orgs/acme/bad.yaml": "vars: [not, a, map]\n"})
+        p = r.run("validate", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("Atmos manifest JSON Schema validation error in the file 'orgs/acme/bad.yaml'", p.stderr)
+        r2 = self.repo(GOOD_STACKS)
+        p = r2.run("validate", "stacks")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("All stacks validated successfully", p.stderr)
+
+
+class Example(unittest.TestCase):
+    def run_acme(self, *args):
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": tempfile.gettempdir(), "ATMOS_GIT_ROOT_BASEPATH": "false"}
+        return subprocess.run([BINARY, *args], cwd=ACME, env=env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=60)
+
+    def test_acme_stacks_and_vpc(self):
+        p = self.run_acme("list", "stacks")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split(), ["core-use2-auto", "core-use2-root", "plat-use2-dev", "plat-use2-prod",
+                                            "plat-use2-sandbox", "plat-use2-staging"])
+        p = self.run_acme("describe", "component", "vpc", "-s", "plat-use2-dev", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(HERE, "golden", "acme-vpc-plat-use2-dev.json")) as f:
+            self.assertEqual(p.stdout, f.read())
+        p = self.run_acme("describe", "component", "dns-zone", "-s", "plat-use2-dev", "-q", ".vars.zone_name")
+        self.assertEqual(p.stdout, "dev.plat.acme.example\n")
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
