@@ -48,7 +48,13 @@ std::string html_escape(std::string_view s) {
 
 bool js_is_special(char32_t r) {
   switch (r) {
-    case '\\': case '\'': case '"': case '<': case '>': case '&': case '=': return true;
+    case '\\':
+    case '\'':
+    case '"':
+    case '<':
+    case '>':
+    case '&':
+    case '=': return true;
     default: return r < ' ' || r >= unicode::kRuneSelf;
   }
 }
@@ -245,9 +251,7 @@ bool eq(std::span<const GoValue> args) {
     } else {
       switch (k1) {
         case BasicKind::Bool: truth = arg1.as_bool() == arg.as_bool(); break;
-        case BasicKind::Complex:
-          truth = arg1.as_float() == arg.as_float() && arg1.imag() == arg.imag();
-          break;
+        case BasicKind::Complex: truth = arg1.as_float() == arg.as_float() && arg1.imag() == arg.imag(); break;
         case BasicKind::Float: truth = arg1.as_float() == arg.as_float(); break;
         case BasicKind::Int: truth = arg1.as_int() == arg.as_int(); break;
         case BasicKind::String: truth = arg1.as_string() == arg.as_string(); break;
@@ -308,12 +312,24 @@ bool le(const GoValue& a, const GoValue& b) {
 
 std::optional<Builtin> find_builtin(std::string_view name) {
   static const std::pair<std::string_view, Builtin> kNames[] = {
-      {"and", Builtin::And},     {"call", Builtin::Call},       {"html", Builtin::Html},
-      {"index", Builtin::Index}, {"slice", Builtin::Slice},     {"js", Builtin::Js},
-      {"len", Builtin::Len},     {"not", Builtin::Not},         {"or", Builtin::Or},
-      {"print", Builtin::Print}, {"printf", Builtin::Printf},   {"println", Builtin::Println},
-      {"urlquery", Builtin::Urlquery}, {"eq", Builtin::Eq},     {"ge", Builtin::Ge},
-      {"gt", Builtin::Gt},       {"le", Builtin::Le},           {"lt", Builtin::Lt},
+      {"and", Builtin::And},
+      {"call", Builtin::Call},
+      {"html", Builtin::Html},
+      {"index", Builtin::Index},
+      {"slice", Builtin::Slice},
+      {"js", Builtin::Js},
+      {"len", Builtin::Len},
+      {"not", Builtin::Not},
+      {"or", Builtin::Or},
+      {"print", Builtin::Print},
+      {"printf", Builtin::Printf},
+      {"println", Builtin::Println},
+      {"urlquery", Builtin::Urlquery},
+      {"eq", Builtin::Eq},
+      {"ge", Builtin::Ge},
+      {"gt", Builtin::Gt},
+      {"le", Builtin::Le},
+      {"lt", Builtin::Lt},
       {"ne", Builtin::Ne},
   };
   for (const auto& [n, b] : kNames) {
@@ -329,14 +345,25 @@ const Signature& builtin_signature(Builtin b) {
   static const Signature kOneValue{{ParamType::ReflectValue}, std::nullopt};
   static const Signature kTwoValues{{ParamType::ReflectValue, ParamType::ReflectValue}, std::nullopt};
   switch (b) {
-    case Builtin::And: case Builtin::Or: case Builtin::Call: case Builtin::Index: case Builtin::Slice:
-    case Builtin::Eq:
-      return kValueVariadic;
-    case Builtin::Html: case Builtin::Js: case Builtin::Urlquery: case Builtin::Print: case Builtin::Println:
-      return kAnyVariadic;
+    case Builtin::And:
+    case Builtin::Or:
+    case Builtin::Call:
+    case Builtin::Index:
+    case Builtin::Slice:
+    case Builtin::Eq: return kValueVariadic;
+    case Builtin::Html:
+    case Builtin::Js:
+    case Builtin::Urlquery:
+    case Builtin::Print:
+    case Builtin::Println: return kAnyVariadic;
     case Builtin::Printf: return kPrintf;
-    case Builtin::Len: case Builtin::Not: return kOneValue;
-    case Builtin::Ge: case Builtin::Gt: case Builtin::Le: case Builtin::Lt: case Builtin::Ne: return kTwoValues;
+    case Builtin::Len:
+    case Builtin::Not: return kOneValue;
+    case Builtin::Ge:
+    case Builtin::Gt:
+    case Builtin::Le:
+    case Builtin::Lt:
+    case Builtin::Ne: return kTwoValues;
   }
   return kOneValue;
 }

@@ -30,7 +30,25 @@ struct BuiltinError {
 };
 
 enum class Builtin {
-  And, Call, Html, Index, Slice, Js, Len, Not, Or, Print, Printf, Println, Urlquery, Eq, Ge, Gt, Le, Lt, Ne,
+  And,
+  Call,
+  Html,
+  Index,
+  Slice,
+  Js,
+  Len,
+  Not,
+  Or,
+  Print,
+  Printf,
+  Println,
+  Urlquery,
+  Eq,
+  Ge,
+  Gt,
+  Le,
+  Lt,
+  Ne,
 };
 
 // The built-in named `name`, if any.

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <array>
 #include <exception>
 #include <optional>
 #include <span>
@@ -82,9 +83,9 @@ class State {
 
   void at(const Node* n) { node_ = n; }
 
+  // Go's state.errorf; walk() marks a node before anything can fail, so node_ is never null here.
   [[noreturn]] void errorf(const std::string& message) const {
     const std::string& name = tmpl_.name;
-    if (!node_) throw TemplateError(TemplateError::Phase::Execute, "template: " + name + ": " + message);
     std::string_view before = std::string_view(set_.text).substr(0, node_->pos);
     std::size_t nl = before.rfind('\n');
     std::size_t column = nl == std::string_view::npos ? node_->pos : node_->pos - (nl + 1);
@@ -129,8 +130,8 @@ class State {
                            std::size_t num_args, const GoValue* final);
   GoValue eval_field(const std::string& field_name, std::size_t num_args, const GoValue* final,
                      const GoValue& receiver);
-  GoValue eval_function(const GoValue& dot, const IdentifierNode& node, const Node& cmd,
-                        std::span<const NodePtr> args, const GoValue* final);
+  GoValue eval_function(const GoValue& dot, const IdentifierNode& node, const Node& cmd, std::span<const NodePtr> args,
+                        const GoValue* final);
   GoValue eval_call(const GoValue& dot, const Callee& fn, const Node& node, const std::string& name,
                     std::span<const NodePtr> args, const GoValue* final);
   GoValue call_user(const Function& f, const Node& node, const std::string& name, std::span<const GoValue> argv);
@@ -282,17 +283,14 @@ void State::not_a_function(const std::vector<NodePtr>& args, const GoValue* fina
 GoValue State::eval_command(const GoValue& dot, const CommandNode& cmd, const GoValue* final) {
   const Node& first = *cmd.args[0];
   switch (first.type) {
-    case NodeType::Field:
-      return eval_field_node(dot, static_cast<const FieldNode&>(first), cmd.args.size(), final);
-    case NodeType::Chain:
-      return eval_chain_node(dot, static_cast<const ChainNode&>(first), cmd.args.size(), final);
+    case NodeType::Field: return eval_field_node(dot, static_cast<const FieldNode&>(first), cmd.args.size(), final);
+    case NodeType::Chain: return eval_chain_node(dot, static_cast<const ChainNode&>(first), cmd.args.size(), final);
     case NodeType::Identifier:
       return eval_function(dot, static_cast<const IdentifierNode&>(first), cmd, cmd.args, final);
     case NodeType::Pipe:
       not_a_function(cmd.args, final);
       return eval_pipeline(dot, static_cast<const PipeNode*>(&first));
-    case NodeType::Variable:
-      return eval_variable_node(static_cast<const VariableNode&>(first), cmd.args, final);
+    case NodeType::Variable: return eval_variable_node(static_cast<const VariableNode&>(first), cmd.args, final);
     default: break;
   }
   at(&first);
@@ -319,16 +317,14 @@ GoValue State::ideal_constant(const NumberNode& constant) {
   return GoValue();
 }
 
-GoValue State::eval_field_node(const GoValue& dot, const FieldNode& field, std::size_t num_args,
-                               const GoValue* final) {
+GoValue State::eval_field_node(const GoValue& dot, const FieldNode& field, std::size_t num_args, const GoValue* final) {
   at(&field);
   return eval_field_chain(dot, field.ident, 0, num_args, final);
 }
 
 // The operand of a chain is a function or a parenthesized pipeline (the parser rejects the rest); Go
 // evaluates it as an untyped argument, which leaves its value unchanged.
-GoValue State::eval_chain_node(const GoValue& dot, const ChainNode& chain, std::size_t num_args,
-                               const GoValue* final) {
+GoValue State::eval_chain_node(const GoValue& dot, const ChainNode& chain, std::size_t num_args, const GoValue* final) {
   at(&chain);
   const Node& base = *chain.node;
   at(&base);
@@ -445,8 +441,7 @@ GoValue State::eval_call(const GoValue& dot, const Callee& fn, const Node& node,
   }
 }
 
-GoValue State::call_user(const Function& f, const Node& node, const std::string& name,
-                         std::span<const GoValue> argv) {
+GoValue State::call_user(const Function& f, const Node& node, const std::string& name, std::span<const GoValue> argv) {
   std::vector<Value> values;
   values.reserve(argv.size());
   for (const GoValue& a : argv) {
@@ -485,8 +480,7 @@ GoValue State::eval_arg(const GoValue& dot, ParamType typ, const Node& n) {
     case NodeType::Nil:
       if (typ == ParamType::String) errorf("cannot assign nil to string");
       return typ == ParamType::Any ? GoValue::nil_interface() : GoValue();
-    case NodeType::Field:
-      return validate_type(eval_field_node(dot, static_cast<const FieldNode&>(n), 1, nullptr), typ);
+    case NodeType::Field: return validate_type(eval_field_node(dot, static_cast<const FieldNode&>(n), 1, nullptr), typ);
     case NodeType::Variable:
       return validate_type(eval_variable_node(static_cast<const VariableNode&>(n), {}, nullptr), typ);
     case NodeType::Pipe: return validate_type(eval_pipeline(dot, static_cast<const PipeNode*>(&n)), typ);
@@ -494,8 +488,7 @@ GoValue State::eval_arg(const GoValue& dot, ParamType typ, const Node& n) {
       const auto& ident = static_cast<const IdentifierNode&>(n);
       return validate_type(eval_function(dot, ident, ident, {}, nullptr), typ);
     }
-    case NodeType::Chain:
-      return validate_type(eval_chain_node(dot, static_cast<const ChainNode&>(n), 0, nullptr), typ);
+    case NodeType::Chain: return validate_type(eval_chain_node(dot, static_cast<const ChainNode&>(n), 0, nullptr), typ);
     default: break;
   }
   if (typ == ParamType::String) {

@@ -268,7 +268,10 @@ void Printer::fmt_float_raw(double v, char verb, int prec) {
   if (f_.sharp && verb != 'b') {
     int digits = 0;
     switch (verb) {
-      case 'v': case 'g': case 'G': case 'x':
+      case 'v':
+      case 'g':
+      case 'G':
+      case 'x':
         digits = prec;
         if (digits == -1) digits = 6;
         break;
@@ -374,8 +377,14 @@ void Printer::fmt_integer(std::uint64_t v, bool is_signed, char32_t verb) {
 void Printer::fmt_float(double v, char32_t verb) {
   switch (verb) {
     case 'v': fmt_float_raw(v, 'g', -1); break;
-    case 'b': case 'g': case 'G': case 'x': case 'X': fmt_float_raw(v, static_cast<char>(verb), -1); break;
-    case 'f': case 'e': case 'E': fmt_float_raw(v, static_cast<char>(verb), 6); break;
+    case 'b':
+    case 'g':
+    case 'G':
+    case 'x':
+    case 'X': fmt_float_raw(v, static_cast<char>(verb), -1); break;
+    case 'f':
+    case 'e':
+    case 'E': fmt_float_raw(v, static_cast<char>(verb), 6); break;
     case 'F': fmt_float_raw(v, 'f', 6); break;
     default: bad_verb(verb);
   }
@@ -383,7 +392,16 @@ void Printer::fmt_float(double v, char32_t verb) {
 
 void Printer::fmt_complex(double re, double im, char32_t verb) {
   switch (verb) {
-    case 'v': case 'b': case 'g': case 'G': case 'x': case 'X': case 'f': case 'F': case 'e': case 'E': {
+    case 'v':
+    case 'b':
+    case 'g':
+    case 'G':
+    case 'x':
+    case 'X':
+    case 'f':
+    case 'F':
+    case 'e':
+    case 'E': {
       bool old_plus = f_.plus;
       buf += '(';
       fmt_float(re, verb);
@@ -597,7 +615,6 @@ void Printer::do_printf(std::string_view format, std::span<const GoValue> a) {
   const std::size_t end = format.size();
   const int nargs = static_cast<int>(a.size());
   int arg_num = 0;
-  bool after_index = false;
   reordered_ = false;
   std::size_t i = 0;
   while (i < end) {
@@ -640,7 +657,7 @@ void Printer::do_printf(std::string_view format, std::span<const GoValue> a) {
     }
     if (fast_done) continue;
 
-    after_index = arg_number(arg_num, format, i, nargs);
+    bool after_index = arg_number(arg_num, format, i, nargs);
 
     if (i < end && format[i] == '*') {
       ++i;
@@ -679,7 +696,7 @@ void Printer::do_printf(std::string_view format, std::span<const GoValue> a) {
       }
     }
 
-    if (!after_index) after_index = arg_number(arg_num, format, i, nargs);
+    if (!after_index) arg_number(arg_num, format, i, nargs);
 
     if (i >= end) {
       buf += "%!(NOVERB)";
@@ -687,9 +704,8 @@ void Printer::do_printf(std::string_view format, std::span<const GoValue> a) {
     }
 
     unicode::Decoded d = unicode::decode(format.substr(i));
-    char32_t verb = static_cast<unsigned char>(format[i]) < unicode::kRuneSelf
-                        ? static_cast<char32_t>(format[i])
-                        : d.rune;
+    char32_t verb =
+        static_cast<unsigned char>(format[i]) < unicode::kRuneSelf ? static_cast<char32_t>(format[i]) : d.rune;
     i += static_cast<unsigned char>(format[i]) < unicode::kRuneSelf ? 1 : static_cast<std::size_t>(d.width);
 
     if (verb == '%') {

@@ -159,7 +159,13 @@ bool Lexer::at_terminator() {
   int r = peek();
   if (is_space(r)) return true;
   switch (r) {
-    case kEof: case '.': case ',': case '|': case ':': case ')': case '(': return true;
+    case kEof:
+    case '.':
+    case ',':
+    case '|':
+    case ':':
+    case ')':
+    case '(': return true;
     default: break;
   }
   return input_.substr(pos_).starts_with(right_delim_);

@@ -82,7 +82,7 @@ class TreeParser {
   int action_line_ = 0;
   int range_depth_ = 0;
 
-  [[noreturn]] void errorf(std::string message);
+  [[noreturn]] void errorf(const std::string& message);
   [[noreturn]] void unexpected(const Item& token, std::string_view context);
 
   Item next();
@@ -119,7 +119,7 @@ class TreeParser {
   NodePtr use_var(std::size_t pos, const std::string& name);
 };
 
-void TreeParser::errorf(std::string message) {
+void TreeParser::errorf(const std::string& message) {
   throw TemplateError(TemplateError::Phase::Parse,
                       "template: " + ctx_.parse_name + ":" + std::to_string(token_[0].line) + ": " + message);
 }
@@ -336,9 +336,18 @@ std::unique_ptr<PipeNode> TreeParser::pipeline(std::string_view context, ItemTyp
       return pipe;
     }
     switch (token.type) {
-      case ItemType::Bool: case ItemType::CharConstant: case ItemType::Complex: case ItemType::Dot:
-      case ItemType::Field: case ItemType::Identifier: case ItemType::Number: case ItemType::Nil:
-      case ItemType::RawString: case ItemType::String: case ItemType::Variable: case ItemType::LeftParen:
+      case ItemType::Bool:
+      case ItemType::CharConstant:
+      case ItemType::Complex:
+      case ItemType::Dot:
+      case ItemType::Field:
+      case ItemType::Identifier:
+      case ItemType::Number:
+      case ItemType::Nil:
+      case ItemType::RawString:
+      case ItemType::String:
+      case ItemType::Variable:
+      case ItemType::LeftParen:
         backup();
         pipe->cmds.push_back(command());
         break;
@@ -351,8 +360,11 @@ void TreeParser::check_pipeline(const PipeNode& pipe, std::string_view context) 
   if (pipe.cmds.empty()) errorf("missing value for " + std::string(context));
   for (std::size_t i = 1; i < pipe.cmds.size(); ++i) {
     switch (pipe.cmds[i]->args[0]->type) {
-      case NodeType::Bool: case NodeType::Dot: case NodeType::Nil: case NodeType::Number: case NodeType::String:
-        errorf("non executable command in pipeline stage " + std::to_string(i + 1));
+      case NodeType::Bool:
+      case NodeType::Dot:
+      case NodeType::Nil:
+      case NodeType::Number:
+      case NodeType::String: errorf("non executable command in pipeline stage " + std::to_string(i + 1));
       default: break;
     }
   }
@@ -460,11 +472,12 @@ NodePtr TreeParser::operand() {
       case NodeType::Variable: {
         return std::make_unique<VariableNode>(chain->pos, with_fields(*node, chain->field));
       }
-      case NodeType::Bool: case NodeType::String: case NodeType::Number: case NodeType::Nil: case NodeType::Dot:
-        errorf("unexpected . after term " + strconv::quote(node->to_string()));
-      default:
-        chain->node = std::move(node);
-        return chain;
+      case NodeType::Bool:
+      case NodeType::String:
+      case NodeType::Number:
+      case NodeType::Nil:
+      case NodeType::Dot: errorf("unexpected . after term " + strconv::quote(node->to_string()));
+      default: chain->node = std::move(node); return chain;
     }
   }
   return node;
@@ -479,7 +492,9 @@ NodePtr TreeParser::term() {
     case ItemType::Variable: return use_var(token.pos, token.val);
     case ItemType::Field: return std::make_unique<FieldNode>(token.pos, token.val);
     case ItemType::Bool: return std::make_unique<BoolNode>(token.pos, token.val == "true");
-    case ItemType::CharConstant: case ItemType::Complex: case ItemType::Number: return new_number(token);
+    case ItemType::CharConstant:
+    case ItemType::Complex:
+    case ItemType::Number: return new_number(token);
     case ItemType::LeftParen: return pipeline("parenthesized pipeline", ItemType::RightParen);
     case ItemType::String:
     case ItemType::RawString: {
@@ -548,8 +563,8 @@ std::unique_ptr<NumberNode> TreeParser::new_number(const Item& token) {
       }
     }
     auto re = split == std::string::npos ? std::nullopt : strconv::parse_float(text.substr(0, split));
-    auto im = split == std::string::npos ? std::nullopt
-                                         : strconv::parse_float(text.substr(split, text.size() - split - 1));
+    auto im =
+        split == std::string::npos ? std::nullopt : strconv::parse_float(text.substr(split, text.size() - split - 1));
     if (!re || !im) errorf("expected complex number: " + text);
     n->is_complex = true;
     n->real = *re;
@@ -615,8 +630,7 @@ NodePtr TreeParser::use_var(std::size_t pos, const std::string& name) {
 TreeSet parse_templates(std::string_view name, std::string_view text, const Options& opts, const FuncTable* funcs) {
   const bool break_ok = !(funcs && funcs->find("break"));
   const bool continue_ok = !(funcs && funcs->find("continue"));
-  ParseContext ctx{std::string(name), Lexer(text, opts.left_delim, opts.right_delim, break_ok, continue_ok), {},
-                   funcs};
+  ParseContext ctx{std::string(name), Lexer(text, opts.left_delim, opts.right_delim, break_ok, continue_ok), {}, funcs};
   TreeParser top(ctx, std::string(name));
   top.parse_top_level();
   top.add();

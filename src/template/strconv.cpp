@@ -229,12 +229,8 @@ void fmt_f(std::string& dst, bool neg, const Digits& d, int prec) {
 void format_digits(std::string& dst, bool shortest, bool neg, const Digits& digs, int prec, char fmt) {
   switch (fmt) {
     case 'e':
-    case 'E':
-      fmt_e(dst, neg, digs, prec, fmt);
-      return;
-    case 'f':
-      fmt_f(dst, neg, digs, prec);
-      return;
+    case 'E': fmt_e(dst, neg, digs, prec, fmt); return;
+    case 'f': fmt_f(dst, neg, digs, prec); return;
     case 'g':
     case 'G': {
       int eprec = prec;
@@ -250,9 +246,7 @@ void format_digits(std::string& dst, bool shortest, bool neg, const Digits& digs
       fmt_f(dst, neg, digs, std::max(prec - digs.dp, 0));
       return;
     }
-    default:
-      dst += '%';
-      dst += fmt;
+    default: dst += '%'; dst += fmt;
   }
 }
 
@@ -417,7 +411,14 @@ std::optional<UnquotedChar> unquote_char(std::string_view s, char quote) {
       out.multibyte = true;
       break;
     }
-    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7': {
       char32_t v = static_cast<char32_t>(c - '0');
       if (s.size() < 2) return std::nullopt;
       for (std::size_t j = 0; j < 2; ++j) {
@@ -436,8 +437,7 @@ std::optional<UnquotedChar> unquote_char(std::string_view s, char quote) {
       if (c != quote) return std::nullopt;
       out.value = static_cast<char32_t>(c);
       break;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
   out.tail = s;
   return out;
@@ -601,9 +601,11 @@ std::string format_float(double v, char fmt, int prec) {
   if (shortest) {
     digs = shortest_digits(a);
     switch (fmt) {
-      case 'e': case 'E': prec = std::max(digs.nd() - 1, 0); break;
+      case 'e':
+      case 'E': prec = std::max(digs.nd() - 1, 0); break;
       case 'f': prec = std::max(digs.nd() - digs.dp, 0); break;
-      case 'g': case 'G': prec = digs.nd(); break;
+      case 'g':
+      case 'G': prec = digs.nd(); break;
       default: break;
     }
   } else if (fmt == 'f') {
@@ -615,8 +617,10 @@ std::string format_float(double v, char fmt, int prec) {
   } else {
     int digits = 1;
     switch (fmt) {
-      case 'e': case 'E': digits = prec + 1; break;
-      case 'g': case 'G':
+      case 'e':
+      case 'E': digits = prec + 1; break;
+      case 'g':
+      case 'G':
         if (prec == 0) prec = 1;
         digits = prec;
         break;

@@ -75,8 +75,8 @@ Outcome run_case(const rapidjson::Value& c, const Value& shared_data, const Func
   Value data = c.HasMember("data") ? to_value(c["data"]) : shared_data;
   const auto& tmpl = c["template"];
   try {
-    return {false, render(c["name"].GetString(), std::string_view(tmpl.GetString(), tmpl.GetStringLength()),
-                          data, opts, &funcs)};
+    return {false, render(c["name"].GetString(), std::string_view(tmpl.GetString(), tmpl.GetStringLength()), data, opts,
+                          &funcs)};
   } catch (const TemplateError& e) {
     return {true, e.what()};
   }
@@ -116,8 +116,8 @@ TEST(TemplateCorpus, EveryCaseMatchesGoTextTemplate) {
       ++passed;
       continue;
     }
-    ADD_FAILURE() << "case " << name << "\n  want " << (expected.is_error ? "error" : "output") << ": "
-                  << expected.text << "\n  got  " << (got.is_error ? "error" : "output") << ": " << got.text;
+    ADD_FAILURE() << "case " << name << "\n  want " << (expected.is_error ? "error" : "output") << ": " << expected.text
+                  << "\n  got  " << (got.is_error ? "error" : "output") << ": " << got.text;
   }
   EXPECT_GE(corpus.Size(), 300u);
   EXPECT_GE(errors, 80);

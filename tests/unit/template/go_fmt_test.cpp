@@ -13,9 +13,10 @@ namespace {
 
 TEST(GoFmt, InfinityAndNaNFollowGoFlags) {
   const double inf = std::numeric_limits<double>::infinity();
-  std::vector<GoValue> args{GoValue::of_float(inf), GoValue::of_float(-inf), GoValue::of_float(std::nan("")),
-                            GoValue::of_float(inf), GoValue::of_float(inf), GoValue::of_float(-inf),
-                            GoValue::of_float(std::nan("")), GoValue::of_float(std::nan("")), GoValue::of_float(inf)};
+  std::vector<GoValue> args{
+      GoValue::of_float(inf),          GoValue::of_float(-inf),         GoValue::of_float(std::nan("")),
+      GoValue::of_float(inf),          GoValue::of_float(inf),          GoValue::of_float(-inf),
+      GoValue::of_float(std::nan("")), GoValue::of_float(std::nan("")), GoValue::of_float(inf)};
   EXPECT_EQ(sprintf("%v|%v|%v|%5.2f|%-6v|%06v|%+v|% v|%e", args), "+Inf|-Inf|NaN| +Inf|+Inf  |  -Inf|NaN| NaN|+Inf");
 }
 

@@ -66,10 +66,11 @@ TEST(Lexer, TrimMarkersDropAdjacentSpaceButKeepLineNumbers) {
 TEST(Lexer, NumbersFieldsAndVariablesSplitLikeGo) {
   std::vector<Item> items = collect("{{1+2i .x.y $v.f -7.2i 0x1.e_fp4}}");
   std::vector<std::pair<ItemType, std::string>> want{
-      {ItemType::LeftDelim, "{{"}, {ItemType::Complex, "1+2i"}, {ItemType::Space, " "}, {ItemType::Field, ".x"},
-      {ItemType::Field, ".y"},     {ItemType::Space, " "},        {ItemType::Variable, "$v"}, {ItemType::Field, ".f"},
-      {ItemType::Space, " "},      {ItemType::Number, "-7.2i"},   {ItemType::Space, " "},
-      {ItemType::Number, "0x1.e_fp4"}, {ItemType::RightDelim, "}}"}, {ItemType::Eof, ""}};
+      {ItemType::LeftDelim, "{{"},  {ItemType::Complex, "1+2i"}, {ItemType::Space, " "},
+      {ItemType::Field, ".x"},      {ItemType::Field, ".y"},     {ItemType::Space, " "},
+      {ItemType::Variable, "$v"},   {ItemType::Field, ".f"},     {ItemType::Space, " "},
+      {ItemType::Number, "-7.2i"},  {ItemType::Space, " "},      {ItemType::Number, "0x1.e_fp4"},
+      {ItemType::RightDelim, "}}"}, {ItemType::Eof, ""}};
   ASSERT_EQ(items.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(items[i].type, want[i].first) << i;

@@ -13,9 +13,7 @@
 namespace atmos::tmpl {
 namespace {
 
-Value vars() {
-  return Value::map({{"vars", Value::map({{"tenant", Value("plat")}, {"stage", Value("dev")}})}});
-}
+Value vars() { return Value::map({{"vars", Value::map({{"tenant", Value("plat")}, {"stage", Value("dev")}})}}); }
 
 TEST(Template, ParsedOnceExecutesWithDifferentData) {
   Template t = Template::parse("name", "{{ .vars.tenant }}-{{ .vars.stage }}");
@@ -64,8 +62,7 @@ TEST(Template, CustomDelimitersLeaveDefaultOnesAsText) {
 TEST(FuncTable, DottedNameResolvesAsOneFunctionWhenFirstSegmentIsNotAFunction) {
   FuncTable funcs;
   funcs.add("ns.Shout", [](std::span<const Value> args) { return Value(args.back().as_string() + "!"); });
-  EXPECT_EQ(render("t", "{{ ns.Shout .vars.stage }}|{{ .vars.tenant | ns.Shout }}", vars(), {}, &funcs),
-            "dev!|plat!");
+  EXPECT_EQ(render("t", "{{ ns.Shout .vars.stage }}|{{ .vars.tenant | ns.Shout }}", vars(), {}, &funcs), "dev!|plat!");
 }
 
 TEST(FuncTable, DottedNameTakesLongestFunctionPrefixAndTheRestAsFields) {
@@ -149,8 +146,9 @@ TEST(Template, RunawayRecursionEndsWithGoDepthError) {
     render("t", "{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}", Value(), {});
     FAIL();
   } catch (const TemplateError& e) {
-    EXPECT_STREQ(e.what(),
-                 "template: t:1:25: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (100000)");
+    EXPECT_STREQ(
+        e.what(),
+        "template: t:1:25: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (100000)");
   }
 }
 
