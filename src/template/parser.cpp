@@ -116,6 +116,7 @@ class TreeParser {
   NodePtr term();
   NodePtr function_term(const Item& token);
   std::unique_ptr<NumberNode> new_number(const Item& token);
+  std::pair<double, double> scan_complex(std::string_view text);
   NodePtr use_var(std::size_t pos, const std::string& name);
 };
 
@@ -553,22 +554,10 @@ std::unique_ptr<NumberNode> TreeParser::new_number(const Item& token) {
     return n;
   }
   if (token.type == ItemType::Complex) {
-    std::size_t split = std::string::npos;
-    for (std::size_t i = text.size() - 1; i > 0; --i) {
-      char c = text[i];
-      char prev = text[i - 1];
-      if ((c == '+' || c == '-') && prev != 'e' && prev != 'E' && prev != 'p' && prev != 'P') {
-        split = i;
-        break;
-      }
-    }
-    auto re = split == std::string::npos ? std::nullopt : strconv::parse_float(text.substr(0, split));
-    auto im =
-        split == std::string::npos ? std::nullopt : strconv::parse_float(text.substr(split, text.size() - split - 1));
-    if (!re || !im) errorf("expected complex number: " + text);
+    auto [re, im] = scan_complex(text);
     n->is_complex = true;
-    n->real = *re;
-    n->imag = *im;
+    n->real = re;
+    n->imag = im;
     simplify_complex();
     return n;
   }
@@ -615,6 +604,58 @@ std::unique_ptr<NumberNode> TreeParser::new_number(const Item& token) {
   }
   if (!n->is_int && !n->is_uint && !n->is_float) errorf("illegal number syntax: " + strconv::quote(text));
   return n;
+}
+
+// fmt.Sscan(text, &complex128), which is how Go's parser reads a complex literal such as 1+2i: a float
+// token, a sign, a float token and 'i', each float converted by strconv.ParseFloat.
+std::pair<double, double> TreeParser::scan_complex(std::string_view text) {
+  std::size_t pos = 0;
+  auto accept = [&](std::string_view set) {
+    if (pos < text.size() && set.find(text[pos]) != std::string_view::npos) {
+      ++pos;
+      return true;
+    }
+    return false;
+  };
+  auto float_token = [&] {
+    const std::size_t start = pos;
+    accept("+-");
+    std::string_view digits = "0123456789_";
+    std::string_view exponent = "eEpP";
+    if (accept("0") && accept("xX")) {
+      digits = "0123456789aAbBcCdDeEfF_";
+      exponent = "pP";
+    }
+    while (accept(digits)) {
+    }
+    if (accept(".")) {
+      while (accept(digits)) {
+      }
+    }
+    if (accept(exponent)) {
+      accept("+-");
+      while (accept("0123456789_")) {
+      }
+    }
+    return text.substr(start, pos - start);
+  };
+  auto convert = [&](std::string_view s) {
+    bool out_of_range = false;
+    auto f = strconv::parse_float(s, &out_of_range);
+    if (!f) {
+      errorf("strconv.ParseFloat: parsing " + strconv::quote(s) + ": " +
+             (out_of_range ? "value out of range" : "invalid syntax"));
+    }
+    return *f;
+  };
+  const std::string complex_error = "syntax error scanning complex number";
+  std::string_view real = float_token();
+  const std::size_t sign = pos;
+  if (!accept("+-")) errorf(complex_error);
+  float_token();
+  std::string_view imag = text.substr(sign, pos - sign);
+  if (!accept("i")) errorf(complex_error);
+  return {convert(real), convert(imag)};
 }
 
 NodePtr TreeParser::use_var(std::size_t pos, const std::string& name) {

@@ -1,7 +1,6 @@
 #include "template/strconv.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -556,7 +555,8 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return static_cast<std::int64_t>(*un);
 }
 
-std::optional<double> parse_float(std::string_view s) {
+std::optional<double> parse_float(std::string_view s, bool* out_of_range) {
+  if (out_of_range) *out_of_range = false;
   auto n = read_float_syntax(s);
   if (!n || *n != s.size()) return std::nullopt;
   std::string clean;
@@ -564,9 +564,11 @@ std::optional<double> parse_float(std::string_view s) {
   for (char c : s) {
     if (c != '_') clean += c;
   }
-  errno = 0;
   double v = std::strtod(clean.c_str(), nullptr);
-  if (std::isinf(v)) return std::nullopt;
+  if (std::isinf(v)) {
+    if (out_of_range) *out_of_range = true;
+    return std::nullopt;
+  }
   return v;
 }
 

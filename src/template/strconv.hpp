@@ -30,8 +30,8 @@ std::optional<std::string> unquote(std::string_view s);
 // strconv.ParseUint(s, 0, 64) / ParseInt(s, 0, 64); nullopt on syntax or range error.
 std::optional<std::uint64_t> parse_uint(std::string_view s);
 std::optional<std::int64_t> parse_int(std::string_view s);
-// strconv.ParseFloat(s, 64); nullopt on syntax or range error.
-std::optional<double> parse_float(std::string_view s);
+// strconv.ParseFloat(s, 64); nullopt on syntax or range error (`out_of_range`, when given, tells which).
+std::optional<double> parse_float(std::string_view s, bool* out_of_range = nullptr);
 
 // strconv.FormatFloat(v, fmt, prec, 64); prec < 0 means the shortest representation that round-trips.
 std::string format_float(double v, char fmt, int prec);
