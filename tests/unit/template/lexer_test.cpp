@@ -29,7 +29,7 @@ void expect_items(std::string_view input, const std::vector<Item>& want) {
   }
 }
 
-TEST(Lexer, ItemPositionsAndLinesMatchGo) {
+TEST(TemplateLexer, ItemPositionsAndLinesMatchGo) {
   expect_items("", {{ItemType::Eof, 0, "", 1}});
   expect_items("{{,@%#}}", {{ItemType::LeftDelim, 0, "{{", 1},
                             {ItemType::Char, 2, ",", 1},
@@ -46,7 +46,7 @@ TEST(Lexer, ItemPositionsAndLinesMatchGo) {
                                     {ItemType::Eof, 16, "", 1}});
 }
 
-TEST(Lexer, TrimMarkersDropAdjacentSpaceButKeepLineNumbers) {
+TEST(TemplateLexer, TrimMarkersDropAdjacentSpaceButKeepLineNumbers) {
   expect_items("{{x -}}\n{{y}}", {{ItemType::LeftDelim, 0, "{{", 1},
                                   {ItemType::Identifier, 2, "x", 1},
                                   {ItemType::RightDelim, 5, "}}", 1},
@@ -63,7 +63,7 @@ TEST(Lexer, TrimMarkersDropAdjacentSpaceButKeepLineNumbers) {
                                   {ItemType::Eof, 13, "", 2}});
 }
 
-TEST(Lexer, NumbersFieldsAndVariablesSplitLikeGo) {
+TEST(TemplateLexer, NumbersFieldsAndVariablesSplitLikeGo) {
   std::vector<Item> items = collect("{{1+2i .x.y $v.f -7.2i 0x1.e_fp4}}");
   std::vector<std::pair<ItemType, std::string>> want{
       {ItemType::LeftDelim, "{{"},  {ItemType::Complex, "1+2i"}, {ItemType::Space, " "},
@@ -78,7 +78,7 @@ TEST(Lexer, NumbersFieldsAndVariablesSplitLikeGo) {
   }
 }
 
-TEST(Lexer, ErrorItemEndsTheStreamWithGoZeroItems) {
+TEST(TemplateLexer, ErrorItemEndsTheStreamWithGoZeroItems) {
   Lexer lexer("{{\"abc}}", "", "", true, true);
   EXPECT_EQ(lexer.next_item().type, ItemType::LeftDelim);
   Item err = lexer.next_item();
@@ -90,13 +90,13 @@ TEST(Lexer, ErrorItemEndsTheStreamWithGoZeroItems) {
   EXPECT_EQ(after.line, 0);
 }
 
-TEST(Lexer, BreakIsAnIdentifierWhenAFunctionHasThatName) {
+TEST(TemplateLexer, BreakIsAnIdentifierWhenAFunctionHasThatName) {
   Lexer lexer("{{break}}", "", "", false, true);
   lexer.next_item();
   EXPECT_EQ(lexer.next_item().type, ItemType::Identifier);
 }
 
-TEST(Lexer, ItemDescriptionsQuoteLikeGo) {
+TEST(TemplateLexer, ItemDescriptionsQuoteLikeGo) {
   EXPECT_EQ((Item{ItemType::Char, 0, "}", 1}).describe(), "\"}\"");
   EXPECT_EQ((Item{ItemType::Define, 0, "define", 1}).describe(), "<define>");
   EXPECT_EQ((Item{ItemType::String, 0, "\"a long string\"", 1}).describe(), "\"\\\"a long st\"...");

@@ -15,7 +15,7 @@ namespace {
 
 Value vars() { return Value::map({{"vars", Value::map({{"tenant", Value("plat")}, {"stage", Value("dev")}})}}); }
 
-TEST(Template, ParsedOnceExecutesWithDifferentData) {
+TEST(TemplateApi, ParsedOnceExecutesWithDifferentData) {
   Template t = Template::parse("name", "{{ .vars.tenant }}-{{ .vars.stage }}");
   EXPECT_EQ(t.name(), "name");
   EXPECT_EQ(t.execute(vars()), "plat-dev");
@@ -23,7 +23,7 @@ TEST(Template, ParsedOnceExecutesWithDifferentData) {
             "core-prod");
 }
 
-TEST(Template, ErrorsReportTheirPhase) {
+TEST(TemplateApi, ErrorsReportTheirPhase) {
   try {
     Template::parse("t", "{{ .a }");
     FAIL() << "expected a parse error";
@@ -42,7 +42,7 @@ TEST(Template, ErrorsReportTheirPhase) {
   }
 }
 
-TEST(Template, MissingKeyModesDifferOnlyInWhatAMissingKeyYields) {
+TEST(TemplateApi, MissingKeyModesDifferOnlyInWhatAMissingKeyYields) {
   Options opts;
   EXPECT_EQ(render("t", "{{.x}}|{{.x.y}}", Value::empty_map(), opts), "<no value>|<no value>");
   opts.missing_key = MissingKey::Zero;
@@ -52,26 +52,26 @@ TEST(Template, MissingKeyModesDifferOnlyInWhatAMissingKeyYields) {
   EXPECT_THROW(render("t", "{{.x}}", Value::empty_map(), opts), TemplateError);
 }
 
-TEST(Template, CustomDelimitersLeaveDefaultOnesAsText) {
+TEST(TemplateApi, CustomDelimitersLeaveDefaultOnesAsText) {
   Options opts;
   opts.left_delim = "[[";
   opts.right_delim = "]]";
   EXPECT_EQ(render("t", "{{ [[ .vars.stage ]] }}", vars(), opts), "{{ dev }}");
 }
 
-TEST(FuncTable, DottedNameResolvesAsOneFunctionWhenFirstSegmentIsNotAFunction) {
+TEST(TemplateFuncTable, DottedNameResolvesAsOneFunctionWhenFirstSegmentIsNotAFunction) {
   FuncTable funcs;
   funcs.add("ns.Shout", [](std::span<const Value> args) { return Value(args.back().as_string() + "!"); });
   EXPECT_EQ(render("t", "{{ ns.Shout .vars.stage }}|{{ .vars.tenant | ns.Shout }}", vars(), {}, &funcs), "dev!|plat!");
 }
 
-TEST(FuncTable, DottedNameTakesLongestFunctionPrefixAndTheRestAsFields) {
+TEST(TemplateFuncTable, DottedNameTakesLongestFunctionPrefixAndTheRestAsFields) {
   FuncTable funcs;
   funcs.add("ns.Config", [](std::span<const Value>) { return Value::map({{"region", Value("us-east-2")}}); });
   EXPECT_EQ(render("t", "{{ ns.Config.region }}", Value(), {}, &funcs), "us-east-2");
 }
 
-TEST(FuncTable, UnknownNamespaceIsReportedByItsFirstSegment) {
+TEST(TemplateFuncTable, UnknownNamespaceIsReportedByItsFirstSegment) {
   FuncTable funcs;
   funcs.add("ns.Shout", [](std::span<const Value>) { return Value(); });
   try {
@@ -82,7 +82,7 @@ TEST(FuncTable, UnknownNamespaceIsReportedByItsFirstSegment) {
   }
 }
 
-TEST(FuncTable, FunctionErrorIsReportedAsErrorCallingTheDottedName) {
+TEST(TemplateFuncTable, FunctionErrorIsReportedAsErrorCallingTheDottedName) {
   FuncTable funcs;
   funcs.add("ns.Fail", [](std::span<const Value>) -> Value { throw FunctionError("boom"); });
   try {
@@ -93,7 +93,7 @@ TEST(FuncTable, FunctionErrorIsReportedAsErrorCallingTheDottedName) {
   }
 }
 
-TEST(FuncTable, FunctionReceivesNullForMissingValuesAndNil) {
+TEST(TemplateFuncTable, FunctionReceivesNullForMissingValuesAndNil) {
   FuncTable funcs;
   std::vector<Value> seen;
   funcs.add("capture", [&seen](std::span<const Value> args) {
@@ -108,18 +108,18 @@ TEST(FuncTable, FunctionReceivesNullForMissingValuesAndNil) {
   EXPECT_EQ(seen[3], Value("s"));
 }
 
-TEST(FuncTable, FunctionShadowsBuiltinOfTheSameName) {
+TEST(TemplateFuncTable, FunctionShadowsBuiltinOfTheSameName) {
   FuncTable funcs;
   funcs.add("len", [](std::span<const Value>) { return Value("custom"); });
   EXPECT_EQ(render("t", "{{ len \"abc\" }}", Value(), {}, &funcs), "custom");
 }
 
-TEST(FuncTable, ComplexLiteralCannotBePassedToAFunction) {
+TEST(TemplateFuncTable, ComplexLiteralCannotBePassedToAFunction) {
   FuncTable funcs = testing::test_functions();
   EXPECT_THROW(render("t", "{{ list 1i }}", Value(), {}, &funcs), TemplateError);
 }
 
-TEST(Template, ExecutesConcurrentlyFromManyThreads) {
+TEST(TemplateApi, ExecutesConcurrentlyFromManyThreads) {
   Template t = Template::parse("t", "{{ range $i, $v := .l }}{{ $i }}{{ printf \"%s\" $v }}{{ end }}");
   Value data = Value::map({{"l", Value::list({Value("a"), Value("b"), Value("c")})}});
   std::vector<std::string> results(8);
@@ -133,7 +133,7 @@ TEST(Template, ExecutesConcurrentlyFromManyThreads) {
   for (const auto& r : results) EXPECT_EQ(r, "0a1b2c");
 }
 
-TEST(Template, DeepFiniteRecursionCompletesAcrossStacks) {
+TEST(TemplateApi, DeepFiniteRecursionCompletesAcrossStacks) {
   List items(12000, Value(1));
   Value data = Value::map({{"l", Value::list(std::move(items))}});
   std::string out = render(
@@ -141,7 +141,7 @@ TEST(Template, DeepFiniteRecursionCompletesAcrossStacks) {
   EXPECT_EQ(out, std::string(12000, 'x'));
 }
 
-TEST(Template, RunawayRecursionEndsWithGoDepthError) {
+TEST(TemplateApi, RunawayRecursionEndsWithGoDepthError) {
   try {
     render("t", "{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}", Value(), {});
     FAIL();
