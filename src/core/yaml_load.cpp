@@ -113,6 +113,87 @@ bool parse_go_float(std::string_view s, double& out) {
   return true;
 }
 
+// Reads 1–`max` digits (Go's getnum for non-fixed layout fields); false when there are none.
+bool read_num(std::string_view s, std::size_t& i, int max, int& out) {
+  std::size_t start = i;
+  out = 0;
+  while (i < s.size() && i - start < static_cast<std::size_t>(max) && s[i] >= '0' && s[i] <= '9') out = out * 10 + (s[i++] - '0');
+  return i > start;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+}  // namespace
+
+// yaml.v3's timestamp formats (time.Parse layouts "2006-1-2T15:4:5.999999999Z07:00", the same with "t",
+// "2006-1-2 15:4:5.999999999" and "2006-1-2"), printed as Go prints a time.Time (RFC 3339 with nanoseconds,
+// trailing zeros dropped, "Z" for a zero offset).
+std::optional<std::string> parse_yaml_timestamp(std::string_view s) {
+  std::size_t i = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (s.size() < 4) return std::nullopt;
+  for (; i < 4; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    year = year * 10 + (s[i] - '0');
+  }
+  if (i >= s.size() || s[i++] != '-' || !read_num(s, i, 2, month) || i >= s.size() || s[i++] != '-' ||
+      !read_num(s, i, 2, day))
+    return std::nullopt;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap(year) ? 1 : 0)) return std::nullopt;
+  std::string frac;
+  std::string zone = "Z";
+  if (i < s.size()) {
+    char sep = s[i];
+    bool with_zone = sep == 'T' || sep == 't';
+    if (!with_zone && sep != ' ') return std::nullopt;
+    ++i;
+    // A space in a Go layout matches any run of spaces.
+    if (!with_zone)
+      while (i < s.size() && s[i] == ' ') ++i;
+    if (!read_num(s, i, 2, hour) || i >= s.size() || s[i++] != ':' || !read_num(s, i, 2, minute) || i >= s.size() ||
+        s[i++] != ':' || !read_num(s, i, 2, second))
+      return std::nullopt;
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+      std::size_t start = ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      if (i == start || i - start > 9) return std::nullopt;
+      frac = std::string(s.substr(start, i - start));
+    }
+    if (with_zone) {
+      if (i >= s.size()) return std::nullopt;
+      if (s[i] == 'Z') {
+        ++i;
+      } else if (s[i] == '+' || s[i] == '-') {
+        char sign = s[i++];
+        int zh = 0, zm = 0;
+        std::size_t before = i;
+        if (!read_num(s, i, 2, zh) || i - before != 2 || i >= s.size() || s[i++] != ':') return std::nullopt;
+        before = i;
+        if (!read_num(s, i, 2, zm) || i - before != 2) return std::nullopt;
+        if (zh > 24 || zm > 59) return std::nullopt;
+        if (zh != 0 || zm != 0) {
+          char buf[16];
+          std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, zh % 100, zm % 100);
+          zone = buf;
+        }
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (i != s.size()) return std::nullopt;
+  }
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute, second);
+  std::string out = buf;
+  if (!frac.empty()) out += "." + frac;
+  return out + zone;
+}
+
+namespace {
+
 bool all_digits_then_dash(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
@@ -141,7 +222,9 @@ Value resolve_plain_scalar(std::string_view in) {
   if (!sign && !digit) return Value(std::string(in));
 
   // Timestamps (YYYY-...) stay strings when decoded into `any`.
-  if (all_digits_then_dash(in)) return Value(std::string(in));
+  if (all_digits_then_dash(in)) {
+    if (auto ts = parse_yaml_timestamp(in)) return Value(*ts).with_tag("!!timestamp");
+  }
 
   std::string plain;
   plain.reserve(in.size());
@@ -254,8 +337,12 @@ class Loader {
         std::string kept_tag;
         if (tag.empty() || tag == "!") {
           v = plain ? resolve_plain_scalar(text) : Value(text);
-        } else if (tag == "!!str" || tag == "!!timestamp") {
+        } else if (tag == "!!str") {
           v = Value(text);
+        } else if (tag == "!!timestamp") {
+          auto ts = parse_yaml_timestamp(text);
+          if (!ts) add_fatal("cannot decode !!str `" + text + "` as a !!timestamp", e.ev.start_mark);
+          v = ts ? Value(*ts).with_tag("!!timestamp") : Value(text);
         } else if (tag == "!!binary") {
           std::string data;
           if (!decode_base64(text, data)) add_fatal("!!binary value contains invalid base64 data", e.ev.start_mark);

@@ -2,7 +2,7 @@
 //
 // - Plain scalars are resolved by yaml.v3's rules (resolve.go): only true/True/TRUE/false/... are bools,
 //   `yes`/`on` stay strings, 0777 and 0o777 are octal, 1_000 is 1000, .inf/.nan are floats, ints that do not
-//   fit int64 become uint64 then float; timestamps stay strings (yaml.v3 keeps them as strings in `any`).
+//   fit int64 become uint64 then float; timestamps become strings tagged !!timestamp (see parse_yaml_timestamp).
 // - Quoted and block scalars are strings; `!!str`/`!!int`/... honoured.
 // - Custom tags (`!env`, `!include`, `!append`, ...) are kept on the node (Value::tag()); a tagged scalar keeps
 //   its text as a string.
@@ -13,6 +13,7 @@
 // "yaml: line 3: did not find expected key"); the caller adds the file name.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,10 @@ Value parse_yaml(std::string_view text, const std::string& file = "");
 
 // Reads and parses a file. I/O failures throw Error(ErrorKind::Io).
 Value load_yaml_file(const std::string& path);
+
+// A yaml.v3 timestamp as Go prints the time.Time it decodes to (e.g. "2024-01-01T00:00:00Z"); nullopt
+// when `text` is not one. Loaded timestamps are strings tagged "!!timestamp" holding this text.
+std::optional<std::string> parse_yaml_timestamp(std::string_view text);
 
 // yaml.v3's resolution of a plain scalar (exposed for tests and for re-typing tag arguments).
 Value resolve_plain_scalar(std::string_view text);

@@ -40,7 +40,8 @@ TEST(YamlLoad, ResolvesPlainScalarsLikeYamlV3) {
   EXPECT_EQ(v.get("j").as_int(), 12);
   EXPECT_EQ(v.get("k").kind(), Kind::Float);
   EXPECT_EQ(v.get("l").kind(), Kind::Uint);
-  EXPECT_EQ(v.get("m"), Value("2024-01-01"));
+  EXPECT_EQ(v.get("m"), Value("2024-01-01T00:00:00Z"));
+  EXPECT_EQ(v.get("m").tag(), "!!timestamp");
   EXPECT_EQ(v.get("n"), Value("123"));
   EXPECT_EQ(v.get("o"), Value("123"));
   EXPECT_TRUE(v.get("p").is_null());

@@ -28,12 +28,10 @@ const fs::path kCorpus = fs::path(ATMOS_TEST_DATA) / "yaml_corpus";
 const fs::path kGolden = fs::path(ATMOS_TEST_DATA) / "yaml_golden";
 
 // Documents on which the loader knowingly differs from yaml.v3. Each must still differ, so the list shrinks as
-// the loader catches up. Besides these, timestamps load as their source text (an untagged string) where
-// yaml.v3 gives a time.Time; the typed comparison accepts that and counts it.
+// the loader catches up.
 const std::map<std::string, std::string> kKnownDivergences = {
     {"h_directive_no_doc", "libyaml reports a %YAML directive without `---` at another token than yaml.v3"},
     {"h_escape_single_quote_in_double", "libyaml rejects the \\' escape in double quotes; yaml.v3 accepts it"},
-    {"h_tags_timestamp_bad", "!!timestamp is not validated (timestamps load as strings)"},
 };
 
 std::string read_file(const fs::path& p) {
@@ -174,15 +172,9 @@ std::string key_list(const atmos::Map& m) {
   return atmos::to_json(Value::list(std::move(keys)), atmos::JsonStyle::Compact);
 }
 
-// Kind-exact comparison; returns a description of the first difference. A wanted timestamp matches any
-// untagged string (counted in `timestamps`).
-std::optional<std::string> differs(const Value& want, const Value& got, const std::string& path,
-                                   std::size_t& timestamps) {
+// Kind-exact comparison (timestamps are strings tagged !!timestamp); returns the first difference.
+std::optional<std::string> differs(const Value& want, const Value& got, const std::string& path) {
   bool want_ts = want.tag() == "!!timestamp";
-  if (want_ts && got.is_string() && got.tag().empty()) {
-    ++timestamps;
-    return std::nullopt;
-  }
   if (want.kind() != got.kind() || want_ts != (got.tag() == "!!timestamp")) {
     return path + ": want " + (want_ts ? "timestamp " : "") + show(want) + ", got " + show(got);
   }
@@ -197,7 +189,7 @@ std::optional<std::string> differs(const Value& want, const Value& got, const st
         return path + ": want " + std::to_string(want.size()) + " items, got " + std::to_string(got.size());
       }
       for (std::size_t i = 0; i < want.size(); ++i) {
-        if (auto d = differs(want.as_list()[i], got.as_list()[i], path + "[" + std::to_string(i) + "]", timestamps)) {
+        if (auto d = differs(want.as_list()[i], got.as_list()[i], path + "[" + std::to_string(i) + "]")) {
           return d;
         }
       }
@@ -210,7 +202,7 @@ std::optional<std::string> differs(const Value& want, const Value& got, const st
         if (i >= a.size() || i >= b.size() || a[i].first != b[i].first) {
           return path + ": want keys " + key_list(a) + ", got " + key_list(b);
         }
-        if (auto d = differs(a[i].second, b[i].second, path + "." + a[i].first, timestamps)) return d;
+        if (auto d = differs(a[i].second, b[i].second, path + "." + a[i].first)) return d;
       }
       return std::nullopt;
     }
@@ -249,7 +241,7 @@ TEST(YamlOracle, CorpusIsLargeAndFullyCovered) {
 }
 
 // What the loader makes of a document compared with the golden: empty when they agree.
-std::string loader_difference(const Doc& d, std::size_t& timestamps) {
+std::string loader_difference(const Doc& d) {
   std::string got_error;
   Value got;
   try {
@@ -262,28 +254,25 @@ std::string loader_difference(const Doc& d, std::size_t& timestamps) {
     return "want error\n" + d.golden.at("error") + "\ngot " + (got_error.empty() ? "no error" : "error\n" + got_error);
   }
   if (!got_error.empty()) return "unexpected error\n" + got_error;
-  return differs(TypedDump(d.golden.at("typed")).parse(), got, "$", timestamps).value_or("");
+  return differs(TypedDump(d.golden.at("typed")).parse(), got, "$").value_or("");
 }
 
 TEST(YamlOracle, LoaderTypesLikeYamlV3) {
-  std::size_t exact = 0, with_timestamps = 0;
+  std::size_t exact = 0;
   auto docs = corpus();
   for (const auto& d : docs) {
-    std::size_t timestamps = 0;
-    std::string difference = loader_difference(d, timestamps);
+    std::string difference = loader_difference(d);
     auto known = kKnownDivergences.find(d.name);
     if (known != kKnownDivergences.end()) {
       EXPECT_NE(difference, "") << d.name << " now matches yaml.v3: drop it from kKnownDivergences";
     } else if (!difference.empty()) {
       ADD_FAILURE() << d.name << ": " << difference;
     } else {
-      ++(timestamps ? with_timestamps : exact);
+      ++exact;
     }
   }
-  std::printf(
-      "loader: %zu of %zu documents match yaml.v3 exactly, %zu with timestamps read as strings, %zu known "
-      "divergences\n",
-      exact, docs.size(), with_timestamps, kKnownDivergences.size());
+  std::printf("loader: %zu of %zu documents match yaml.v3 exactly, %zu known divergences\n", exact, docs.size(),
+              kKnownDivergences.size());
 }
 
 TEST(YamlOracle, YamlPrinterMatchesYamlV3) {
