@@ -16,43 +16,6 @@ namespace {
 const char* const kSchemaSections[] = {"vars", "settings", "env", "backend", "metadata", "overrides",
                                        "providers", "imports", "dependencies", "component", "hooks"};
 
-Value bool_or(const Value& v, bool fallback) { return v.is_bool() ? v : Value(fallback); }
-Value str_or(const Value& v) { return v.is_string() ? v : Value(""); }
-
-// `components.terraform` as upstream's Go struct prints it (every field, defaults filled).
-Value terraform_struct(const config::CliConfig& cfg) {
-  Value t = cfg.get({"components", "terraform"});
-  return Value::map({
-      {"base_path", str_or(t.get("base_path"))},
-      {"apply_auto_approve", bool_or(t.get("apply_auto_approve"), false)},
-      {"append_user_agent", str_or(t.get("append_user_agent"))},
-      {"deploy_run_init", bool_or(t.get("deploy_run_init"), false)},
-      {"init_run_reconfigure", bool_or(t.get("init_run_reconfigure"), false)},
-      {"auto_generate_backend_file", bool_or(t.get("auto_generate_backend_file"), false)},
-      {"auto_generate_files", bool_or(t.get("auto_generate_files"), false)},
-      {"command", str_or(t.get("command"))},
-      {"shell", Value::map({{"prompt", str_or(t.at({"shell", "prompt"}))}})},
-      {"init", Value::map({{"pass_vars", bool_or(t.at({"init", "pass_vars"}), false)}})},
-      {"plan", Value::map({{"skip_planfile", bool_or(t.at({"plan", "skip_planfile"}), false)}})},
-      {"plugin_cache", bool_or(t.get("plugin_cache"), true)},
-      {"auto_provision_workdir_for_outputs", bool_or(t.get("auto_provision_workdir_for_outputs"), true)},
-  });
-}
-
-Value stacks_struct(const config::CliConfig& cfg) {
-  List inc, exc;
-  for (const auto& p : cfg.included_paths) inc.emplace_back(p);
-  for (const auto& p : cfg.excluded_paths) exc.emplace_back(p);
-  return Value::map({
-      {"base_path", Value(cfg.stacks_base_path)},
-      {"included_paths", Value::list(inc)},
-      {"excluded_paths", Value::list(exc)},
-      {"name_pattern", Value(cfg.name_pattern)},
-      {"name_template", Value(cfg.name_template)},
-      {"inherit", Value::map({{"metadata", Value(cfg.inherit_metadata)}})},
-  });
-}
-
 Value query(const Value& v, const std::string& q) {
   if (q.empty() || q == ".") return v;
   if (q[0] != '.') throw Error(ErrorKind::Usage, "unsupported query '" + q + "': only simple paths such as .vars.region are supported");
@@ -89,8 +52,8 @@ int describe_config(const std::vector<std::string>& argv) {
   config::CliConfig cfg = load_config(args);
   Value v = cfg.raw;
   v = v.with("base_path", Value(cfg.base_path));
-  v = v.with("components", (v.get("components").is_map() ? v.get("components") : Value::empty_map()).with("terraform", terraform_struct(cfg)));
-  v = v.with("stacks", stacks_struct(cfg));
+  v = v.with("components", (v.get("components").is_map() ? v.get("components") : Value::empty_map()).with("terraform", config::terraform_settings_dump(cfg)));
+  v = v.with("stacks", config::stacks_settings_dump(cfg));
   v = v.with("logs", Value::map({{"file", Value(cfg.log_file)}, {"level", Value(cfg.log_level)}}));
   std::string format = args.get("format", "yaml");
   if (args.has("query")) {

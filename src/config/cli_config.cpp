@@ -568,6 +568,87 @@ bool CliConfig::get_bool(std::initializer_list<std::string_view> path, bool fall
   return fallback;
 }
 
+namespace {
+
+Value bool_or(const Value& v, bool fallback) { return v.is_bool() ? v : Value(fallback); }
+Value str_or(const Value& v) { return v.is_string() ? v : Value(""); }
+
+}  // namespace
+
+Value terraform_settings_dump(const CliConfig& cfg) {
+  Value t = cfg.get({"components", "terraform"});
+  return Value::ordered_map({
+      {"base_path", str_or(t.get("base_path"))},
+      {"apply_auto_approve", bool_or(t.get("apply_auto_approve"), false)},
+      {"append_user_agent", str_or(t.get("append_user_agent"))},
+      {"deploy_run_init", bool_or(t.get("deploy_run_init"), false)},
+      {"init_run_reconfigure", bool_or(t.get("init_run_reconfigure"), false)},
+      {"auto_generate_backend_file", bool_or(t.get("auto_generate_backend_file"), false)},
+      {"auto_generate_files", bool_or(t.get("auto_generate_files"), false)},
+      {"command", str_or(t.get("command"))},
+      {"shell", Value::ordered_map({{"prompt", str_or(t.at({"shell", "prompt"}))}})},
+      {"init", Value::ordered_map({{"pass_vars", bool_or(t.at({"init", "pass_vars"}), false)}})},
+      {"plan", Value::ordered_map({{"skip_planfile", bool_or(t.at({"plan", "skip_planfile"}), false)}})},
+      {"plugin_cache", bool_or(t.get("plugin_cache"), true)},
+      {"auto_provision_workdir_for_outputs", bool_or(t.get("auto_provision_workdir_for_outputs"), true)},
+  });
+}
+
+Value stacks_settings_dump(const CliConfig& cfg) {
+  List inc, exc;
+  for (const auto& p : cfg.included_paths) inc.emplace_back(p);
+  for (const auto& p : cfg.excluded_paths) exc.emplace_back(p);
+  return Value::ordered_map({
+      {"base_path", Value(cfg.stacks_base_path)},
+      {"included_paths", Value::list(inc)},
+      {"excluded_paths", Value::list(exc)},
+      {"name_pattern", Value(cfg.name_pattern)},
+      {"name_template", Value(cfg.name_template)},
+      {"inherit", Value::ordered_map({{"metadata", Value(cfg.inherit_metadata)}})},
+  });
+}
+
+Value atmos_cli_config_dump(const CliConfig& cfg) {
+  Value c = cfg.get({"components"});
+  auto s = [&](std::initializer_list<std::string_view> path) { return str_or(c.at(path)); };
+  auto b = [&](std::initializer_list<std::string_view> path) { return bool_or(c.at(path), false); };
+  Value components = Value::ordered_map({
+      {"terraform", terraform_settings_dump(cfg)},
+      {"helmfile", Value::ordered_map({
+                       {"base_path", s({"helmfile", "base_path"})},
+                       {"use_eks", b({"helmfile", "use_eks"})},
+                       {"kubeconfig_path", s({"helmfile", "kubeconfig_path"})},
+                       {"helm_aws_profile_pattern", s({"helmfile", "helm_aws_profile_pattern"})},
+                       {"cluster_name_pattern", s({"helmfile", "cluster_name_pattern"})},
+                       {"cluster_name_template", s({"helmfile", "cluster_name_template"})},
+                       {"cluster_name", s({"helmfile", "cluster_name"})},
+                       {"command", s({"helmfile", "command"})},
+                       {"auto_generate_files", b({"helmfile", "auto_generate_files"})},
+                   })},
+      {"packer", Value::ordered_map({{"base_path", s({"packer", "base_path"})},
+                                     {"command", s({"packer", "command"})},
+                                     {"auto_generate_files", b({"packer", "auto_generate_files"})}})},
+      {"ansible", Value::ordered_map({{"base_path", s({"ansible", "base_path"})},
+                                      {"command", s({"ansible", "command"})},
+                                      {"auto_generate_files", b({"ansible", "auto_generate_files"})}})},
+      {"kubernetes", Value::ordered_map({{"base_path", s({"kubernetes", "base_path"})},
+                                         {"provider", s({"kubernetes", "provider"})},
+                                         {"auto_generate_files", b({"kubernetes", "auto_generate_files"})}})},
+      {"helm", Value::ordered_map({{"base_path", s({"helm", "base_path"})},
+                                   {"auto_generate_files", b({"helm", "auto_generate_files"})}})},
+  });
+  Value columns = cfg.get({"workflows", "list", "columns"});
+  Value workflows = Value::ordered_map({
+      {"base_path", str_or(cfg.get({"workflows", "base_path"}))},
+      {"list", Value::ordered_map({{"format", str_or(cfg.get({"workflows", "list", "format"}))},
+                                   {"columns", columns.is_list() ? columns : Value::list({})}})},
+  });
+  return Value::ordered_map({{"base_path", Value(cfg.base_path)},
+                             {"components", components},
+                             {"stacks", stacks_settings_dump(cfg)},
+                             {"workflows", workflows}});
+}
+
 std::string default_user_agent() { return std::string("Atmos/") + ATMOS_VERSION_STRING + " (Cloud Posse; +https://atmos.tools)"; }
 
 CliConfig load_cli_config(const ConfigRequest& request) {

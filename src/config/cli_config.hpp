@@ -63,6 +63,14 @@ struct CliConfig {
   bool get_bool(std::initializer_list<std::string_view> path, bool fallback = false) const;
 };
 
+// `atmos_cli_config` as upstream's describe component prints it: base_path, components (every component
+// type's struct with defaults), stacks and workflows, in Go struct field order.
+Value atmos_cli_config_dump(const CliConfig& cfg);
+
+// `components.terraform` / `stacks` as Go structs (field order, defaults filled).
+Value terraform_settings_dump(const CliConfig& cfg);
+Value stacks_settings_dump(const CliConfig& cfg);
+
 // Loads and merges everything. Throws Error (exit 2 for an unknown profile, 1 otherwise).
 CliConfig load_cli_config(const ConfigRequest& request);
 

@@ -17,6 +17,7 @@ struct Extra {
 struct Value::Node {
   std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string, List, Map> data;
   std::unique_ptr<Extra> extra;
+  bool ordered = false;  // map entries in declaration order instead of sorted
 };
 
 namespace {
@@ -80,6 +81,15 @@ Value Value::sorted_map(Map entries) {
   return Value(make(std::move(entries)));
 }
 
+Value Value::ordered_map(Map entries) {
+  auto n = std::make_shared<Node>();
+  n->data = std::move(entries);
+  n->ordered = true;
+  return Value(std::shared_ptr<const Node>(std::move(n)));
+}
+
+bool Value::is_ordered() const { return node_ && node_->ordered; }
+
 Value Value::empty_map() {
   static const Value kEmpty = Value(make(Map{}));
   return kEmpty;
@@ -136,6 +146,11 @@ const Map& Value::as_map() const {
 const Value* Value::find(std::string_view key) const {
   if (kind() != Kind::Map) return nullptr;
   const Map& m = std::get<Map>(node_->data);
+  if (node_->ordered) {
+    for (const auto& e : m)
+      if (e.first == key) return &e.second;
+    return nullptr;
+  }
   auto it = std::lower_bound(m.begin(), m.end(), key, key_less);
   if (it != m.end() && it->first == key) return &it->second;
   return nullptr;
@@ -158,6 +173,15 @@ Value Value::at(std::initializer_list<std::string_view> path) const {
 
 Value Value::with(std::string_view key, Value v) const {
   Map m = as_map();
+  if (is_ordered()) {
+    for (auto& e : m)
+      if (e.first == key) {
+        e.second = std::move(v);
+        return ordered_map(std::move(m));
+      }
+    m.emplace_back(std::string(key), std::move(v));
+    return ordered_map(std::move(m));
+  }
   auto it = std::lower_bound(m.begin(), m.end(), key, key_less);
   if (it != m.end() && it->first == key) {
     it->second = std::move(v);
@@ -170,6 +194,10 @@ Value Value::with(std::string_view key, Value v) const {
 Value Value::without(std::string_view key) const {
   if (!find(key)) return *this;
   Map m = as_map();
+  if (is_ordered()) {
+    m.erase(std::find_if(m.begin(), m.end(), [&](const MapEntry& e) { return e.first == key; }));
+    return ordered_map(std::move(m));
+  }
   auto it = std::lower_bound(m.begin(), m.end(), key, key_less);
   m.erase(it);
   return Value(make(std::move(m)));
@@ -254,7 +282,15 @@ bool operator==(const Value& a, const Value& b) {
     case Kind::Bool: return a.as_bool() == b.as_bool();
     case Kind::String: return a.as_string() == b.as_string();
     case Kind::List: return a.as_list() == b.as_list();
-    case Kind::Map: return a.as_map() == b.as_map();
+    case Kind::Map: {
+      if (!a.is_ordered() && !b.is_ordered()) return a.as_map() == b.as_map();
+      if (a.size() != b.size()) return false;
+      for (const auto& [k, v] : a.as_map()) {
+        const Value* other = b.find(k);
+        if (!other || *other != v) return false;
+      }
+      return true;
+    }
     default: return false;
   }
 }

@@ -53,6 +53,10 @@ class Value {
   // `entries` must already be sorted by key and unique (checked by assertion).
   static Value sorted_map(Map entries);
   static Value empty_map();
+  // A map that keeps `entries` in the given order (unique keys), for Go structs that print their fields in
+  // declaration order. Lookups scan; such maps are built for output only and must not be deep-merged.
+  static Value ordered_map(Map entries);
+  bool is_ordered() const;
 
   Kind kind() const;
   bool is_null() const { return kind() == Kind::Null; }

@@ -243,6 +243,14 @@ bool is_ascii(std::string_view s) {
 
 const unsigned char* bytes(const std::string& s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
+// Entries of an ordered map (a Go struct): declaration order.
+std::vector<const MapEntry*> declared_entries(const Map& m) {
+  std::vector<const MapEntry*> out;
+  out.reserve(m.size());
+  for (const auto& e : m) out.push_back(&e);
+  return out;
+}
+
 // Map entries in yaml.v3's order. Go sorts an unordered key set, so only the comparator matters; a stable
 // sort keeps this well-defined even for the few key sets where Less is not a strict weak order.
 std::vector<const MapEntry*> sorted_entries(const Map& m) {
@@ -859,7 +867,7 @@ class YamlWriter {
   void block(const Value& v, bool seq_item) {
     int saved = increase_indent(false, seq_item);
     if (v.is_map()) {
-      for (const MapEntry* e : sorted_entries(v.as_map())) {
+      for (const MapEntry* e : v.is_ordered() ? declared_entries(v.as_map()) : sorted_entries(v.as_map())) {
         write_indent();
         Scalar key = Scalar::of_string(e->first);
         if (simple_key(key)) {

@@ -11,6 +11,8 @@
 #include "core/log.hpp"
 #include "core/merge.hpp"
 #include "stacks/component.hpp"
+#include "stacks/provenance.hpp"
+#include "stacks/terraform_module.hpp"
 #include "template/template.hpp"
 
 namespace atmos::stacks {
@@ -137,6 +139,8 @@ const std::vector<Manifest>& StackEngine::manifests() {
         m.file_key = processor.file_key(paths[i]);
         m.merged = pm.merged;
         m.imports.assign(pm.imports.begin(), pm.imports.end());
+        m.own_content = pm.own_content;
+        m.import_contents = std::move(pm.import_contents);
         m.terraform = process_terraform_components(cfg_, pm.merged, m.file_key);
       } catch (...) {
         errors[i] = std::current_exception();
@@ -368,28 +372,23 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
   List imports;
   for (const auto& i : sc.manifest->imports) imports.emplace_back(i);
   v = v.with("imports", Value::list(imports));
-  std::set<std::string> deps(sc.manifest->imports.begin(), sc.manifest->imports.end());
-  deps.insert(sc.manifest->file_key);
   List dl;
-  for (const auto& d : deps) dl.emplace_back(d);
+  for (const auto& d : component_dependencies(*sc.manifest, sc.component, sc.section)) dl.emplace_back(d);
   v = v.with("deps", Value::list(dl));
   v = v.with("deps_all", Value::list(dl));
+  v = v.with("sources", config_sources(*sc.manifest, sc.component, sc.section));
   v = v.with("component_type", Value("terraform"));
   v = render_section_templates(v);
   std::string folder = str_of(v.get("component"));
   std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
-  v = v.with("component_info", Value::map({{"component_path", Value(dir)}, {"component_type", Value("terraform")}}));
+  v = v.with("component_info", Value::map({{"component_path", Value(dir)},
+                                           {"component_type", Value("terraform")},
+                                           {"terraform_config", inspect_terraform_module(dir)}}));
   List args;
   for (const auto& a : cli_args) args.emplace_back(a);
   v = v.with("cli_args", Value::list(args));
   v = v.with("tf_cli_vars", Value::empty_map());
-  Value cli = Value::map({
-      {"base_path", Value(cfg_.base_path)},
-      {"components", Value::map({{"terraform", cfg_.get({"components", "terraform"})}})},
-      {"stacks", cfg_.get({"stacks"})},
-      {"workflows", cfg_.get({"workflows"}).is_map() ? cfg_.get({"workflows"}) : Value::empty_map()},
-  });
-  v = v.with("atmos_cli_config", cli);
+  v = v.with("atmos_cli_config", config::atmos_cli_config_dump(cfg_));
   return v;
 }
 

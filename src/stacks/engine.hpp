@@ -21,6 +21,8 @@ struct Manifest {
   Value merged;                      // the manifest merged with its imports
   std::vector<std::string> imports;  // sorted
   Value terraform;                   // {component → final section (§2.9)}
+  Value own_content;                 // the manifest's own content
+  std::map<std::string, Value> import_contents;  // import key → its own content
 };
 
 // A component of a manifest with its canonical stack name.

@@ -102,7 +102,7 @@ std::string ManifestProcessor::file_key(const std::string& abs_path) const {
 ProcessedManifest ManifestProcessor::process_top_level(const std::string& abs_path) {
   std::vector<std::string> chain;
   auto r = process(abs_path, Value(), false, false, Value::empty_map(), Value::empty_map(), chain);
-  return ProcessedManifest{r->merged, r->imports};
+  return ProcessedManifest{r->merged, r->imports, r->own_content, r->import_contents};
 }
 
 Value ManifestProcessor::include_file(const std::string& arg, const std::string& file, bool raw) {
@@ -327,6 +327,8 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
         subs.push_back(process(f, merged_context, import_skip_templates, import_ignore_missing, inline_ov, imported_ov, chain));
         result->imports.insert(file_key(f));
         result->imports.insert(subs.back()->imports.begin(), subs.back()->imports.end());
+        result->import_contents.emplace(file_key(f), subs.back()->own_content);
+        result->import_contents.insert(subs.back()->import_contents.begin(), subs.back()->import_contents.end());
       }
       for (const auto& sub : subs) {
         imported_ov = deep_merge({imported_ov, sub->imported_overrides, sub->inline_overrides});
@@ -338,6 +340,7 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
   Value own = content.without("import");
   if (!final_ov.empty()) own = set_component_overrides(own, final_ov);
   layers.push_back(own);
+  result->own_content = own;
   result->merged = deep_merge(layers, cfg_.list_merge_strategy);
   result->inline_overrides = inline_ov;
   result->imported_overrides = imported_ov;

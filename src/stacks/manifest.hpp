@@ -25,6 +25,8 @@ using TemplateRenderer =
 struct ProcessedManifest {
   Value merged;                      // deep merge of every import (in order) and the file itself
   std::set<std::string> imports;     // every visited import key (transitive), without the file itself
+  Value own_content;                 // the file's own content (parse-time tags applied, no imports)
+  std::map<std::string, Value> import_contents;  // import key → that file's own content (for provenance)
 };
 
 class ManifestProcessor {
@@ -47,6 +49,8 @@ class ManifestProcessor {
     std::set<std::string> imports;
     Value inline_overrides;
     Value imported_overrides;
+    Value own_content;
+    std::map<std::string, Value> import_contents;
   };
 
   std::shared_ptr<const Result> process(const std::string& abs_path, const Value& context, bool skip_templates,
