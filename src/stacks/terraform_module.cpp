@@ -133,7 +133,7 @@ class Lexer {
     std::size_t nb = i_;
     while (i_ < s_.size() && s_[i_] != '\n') ++i_;
     std::string marker = s_.substr(nb, i_ - nb);
-    std::string body;
+    std::vector<std::string> lines;
     while (i_ < s_.size()) {
       ++i_;
       ++line_;
@@ -145,9 +145,15 @@ class Lexer {
         i_ = le;
         break;
       }
-      body += l + "\n";
+      lines.push_back(l);
       i_ = le;
     }
+    // `<<-` strips the indentation common to every non-blank line.
+    std::size_t strip = std::string::npos;
+    for (const auto& l : lines)
+      if (indent && l.find_first_not_of(" \t") != std::string::npos) strip = std::min(strip, l.find_first_not_of(" \t"));
+    std::string body;
+    for (const auto& l : lines) body += (indent && strip != std::string::npos ? l.substr(std::min(strip, l.size())) : l) + "\n";
     return Token{Tok::String, body, b, i_, line, body.find("${") != std::string::npos};
   }
 
