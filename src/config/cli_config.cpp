@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <cctype>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -126,6 +128,7 @@ class Loader {
 
     apply_profiles(cfg);
     cfg.raw = raw_;
+    cfg.identity_files = identity_files_;
     apply_env_and_flags(cfg);
     derive(cfg);
     return cfg;
@@ -239,14 +242,40 @@ class Loader {
         for (const char* sub : {"atmos.d", ".atmos.d"}) {
           std::string sd = join(d, sub);
           if (!is_dir(sd)) continue;
-          for (const auto& f : config_dir_files(sd)) raw_ = deep_merge(raw_, read(f));
+          for (const auto& f : config_dir_files(sd)) merge_content(read(f), f);
         }
       }
     }
-    raw_ = deep_merge(raw_, content);
+    merge_content(content, file);
     process_imports(file, content, depth);
-    raw_ = deep_merge(raw_, content);
+    merge_content(content, file);
     raw_ = raw_.without("import");
+  }
+
+  // Deep-merges one file's content. Auth identities are the exception: a file that defines an identity
+  // replaces it wholesale (names compared case-insensitively), as upstream re-reads them per file.
+  void merge_content(const Value& content, const std::string& file) {
+    Value incoming = content.at({"auth", "identities"});
+    if (incoming.is_map() && !incoming.empty()) {
+      Value existing = raw_.at({"auth", "identities"});
+      for (const auto& [name, identity] : incoming.as_map()) {
+        (void)identity;
+        std::string key = lower(name);
+        std::vector<std::string> same;
+        for (const auto& entry : existing.as_map())
+          if (lower(entry.first) == key) same.push_back(entry.first);
+        for (const auto& old : same) existing = existing.without(old);
+        identity_files_[key] = file;
+      }
+      if (raw_.at({"auth", "identities"}).is_map())
+        raw_ = raw_.with("auth", raw_.get("auth").with("identities", existing));
+    }
+    raw_ = deep_merge(raw_, content);
+  }
+
+  static std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
   }
 
   void process_imports(const std::string& file, const Value& content, int depth) {
@@ -264,7 +293,7 @@ class Loader {
       for (const auto& f : resolve_import(join(base, entry))) {
         Value imported = read(f);
         loaded_.push_back(f);
-        raw_ = deep_merge(raw_, imported);
+        merge_content(imported, f);
         process_imports(f, imported, depth + 1);
         raw_ = raw_.without("import");
       }
@@ -379,9 +408,10 @@ class Loader {
       for (const auto& f : files) {
         Value content = read(f);
         content = content.at({"profiles"}).is_map() ? content.with("profiles", content.get("profiles").without("default")) : content;
-        raw_ = deep_merge(raw_, content);
+        merge_content(content, f);
         process_imports(f, content, 1);
-        raw_ = deep_merge(raw_, content).without("import");
+        merge_content(content, f);
+        raw_ = raw_.without("import");
         cfg.profile_files.push_back(f);
       }
       cfg.active_profiles.push_back(name);
@@ -547,6 +577,7 @@ class Loader {
   const Environment& env_;
   Value raw_ = Value::empty_map();
   std::vector<std::string> loaded_;
+  std::map<std::string, std::string> identity_files_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // environment and flag overrides, and the derived absolute paths the rest of the program uses.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct CliConfig {
   std::string config_dir;                 // directory of the last atmos.yaml loaded (absolute)
   std::vector<std::string> active_profiles;
   std::vector<std::string> profile_files;  // every file merged from the active profiles
+  std::map<std::string, std::string> identity_files;  // lower-case identity name → file that defined it last
 
   std::string base_path;        // as configured (echoed verbatim)
   std::string base_path_abs;    // resolved

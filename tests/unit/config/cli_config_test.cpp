@@ -10,6 +10,7 @@
 
 namespace fs = std::filesystem;
 using atmos::MapEnvironment;
+using atmos::Value;
 using atmos::config::ConfigRequest;
 using atmos::config::load_cli_config;
 
@@ -133,4 +134,19 @@ TEST_F(TempRepo, EnvironmentOverridesAndRuntimeBasePath) {
   auto cfg = load();
   EXPECT_EQ(cfg.base_path_abs, (root_ / "other").string());
   EXPECT_EQ(cfg.stacks_base_abs, (root_ / "other/st2").string());
+}
+
+TEST_F(TempRepo, ProfileReplacesAnIdentityWholesaleCaseInsensitively) {
+  write("atmos.yaml",
+        "base_path: ./\nauth:\n  identities:\n    Plat-Dev/Terraform:\n      kind: aws/permission-set\n"
+        "      principal: {name: TerraformApplyAccess, account: {id: '1'}}\n");
+  write("profiles/devs/atmos.yaml",
+        "auth:\n  identities:\n    plat-dev/terraform:\n      kind: aws/assume-role\n"
+        "      principal: {assume_role: 'arn:aws:iam::1:role/x'}\n");
+  auto cfg = load({"devs"});
+  Value ids = cfg.get({"auth", "identities"});
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ids.at({"plat-dev/terraform", "kind"}), Value("aws/assume-role"));
+  EXPECT_FALSE(ids.at({"plat-dev/terraform", "principal"}).has("name"));
+  EXPECT_EQ(cfg.identity_files.at("plat-dev/terraform"), (root_ / "profiles/devs/atmos.yaml").string());
 }
