@@ -5,7 +5,7 @@
 // Credentials are only ever the ones passed to call(): ambient AWS_ACCESS_KEY_ID / AWS_PROFILE / shared config
 // files are never read, so authentication cannot pick up somebody else's identity (atmos-auth.md §3.6).
 // Logging: Debug names each attempt, retry (code, delay) and failure; Trace adds status, request id, timing
-// and the SigV4 string to sign. URLs are logged without their query, and no header value or body is logged.
+// and the SigV4 scope and canonical-request hash. URLs are logged without their query, and no header value or body is logged.
 #pragma once
 
 #include <mutex>

@@ -219,9 +219,10 @@ void SigV4Signer::sign(HttpRequest& request, const Credentials& credentials, Tim
   std::string string_to_sign;
   string_to_sign.reserve(160);
   string_to_sign.append(kAlgorithm).append("\n").append(timestamp).append("\n").append(scope).append("\n");
-  string_to_sign.append(hex(sha256(canonical)));
+  std::string canonical_hash = hex(sha256(canonical));
+  string_to_sign.append(canonical_hash);
   wipe(canonical);
-  log::trace("SigV4 string to sign: {}", string_to_sign);
+  log::trace("SigV4 signing scope={} signed_headers={} canonical_request_sha256={}", scope, signed_headers, canonical_hash);
 
   const auto& key = signing_key(credentials, day);
   std::string signature = hex(hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), string_to_sign));

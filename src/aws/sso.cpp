@@ -57,11 +57,11 @@ Page<SsoAccount> SsoClient::list_accounts_page(const Secret& access_token, const
   }
 }
 
-std::vector<SsoAccount> SsoClient::list_accounts(const Secret& access_token) {
+std::vector<SsoAccount> SsoClient::list_accounts(const Secret& access_token, std::optional<int> page_size) {
   std::vector<SsoAccount> accounts;
   std::string token;
   do {
-    Page<SsoAccount> page = list_accounts_page(access_token, token);
+    Page<SsoAccount> page = list_accounts_page(access_token, token, page_size);
     accounts.insert(accounts.end(), page.items.begin(), page.items.end());
     token = std::move(page.next_token);
   } while (!token.empty());
@@ -86,11 +86,12 @@ Page<SsoRole> SsoClient::list_account_roles_page(const Secret& access_token, con
   }
 }
 
-std::vector<SsoRole> SsoClient::list_account_roles(const Secret& access_token, const std::string& account_id) {
+std::vector<SsoRole> SsoClient::list_account_roles(const Secret& access_token, const std::string& account_id,
+                                                   std::optional<int> page_size) {
   std::vector<SsoRole> roles;
   std::string token;
   do {
-    Page<SsoRole> page = list_account_roles_page(access_token, account_id, token);
+    Page<SsoRole> page = list_account_roles_page(access_token, account_id, token, page_size);
     roles.insert(roles.end(), page.items.begin(), page.items.end());
     token = std::move(page.next_token);
   } while (!token.empty());

@@ -36,11 +36,12 @@ class SsoClient {
   // One page; `next_token` empty for the first, `max_results` unset for the service's default size.
   Page<SsoAccount> list_accounts_page(const Secret& access_token, const std::string& next_token = "",
                                       std::optional<int> max_results = std::nullopt);
-  // Every page, following nextToken.
-  std::vector<SsoAccount> list_accounts(const Secret& access_token);
+  // Every page, following nextToken; `page_size` unset for the service's default size.
+  std::vector<SsoAccount> list_accounts(const Secret& access_token, std::optional<int> page_size = std::nullopt);
   Page<SsoRole> list_account_roles_page(const Secret& access_token, const std::string& account_id,
                                         const std::string& next_token = "", std::optional<int> max_results = std::nullopt);
-  std::vector<SsoRole> list_account_roles(const Secret& access_token, const std::string& account_id);
+  std::vector<SsoRole> list_account_roles(const Secret& access_token, const std::string& account_id,
+                                          std::optional<int> page_size = std::nullopt);
   // The role's temporary credentials; the expiration comes from the answer's milliseconds since the epoch.
   Credentials get_role_credentials(const Secret& access_token, const std::string& account_id, const std::string& role_name);
   void logout(const Secret& access_token);
