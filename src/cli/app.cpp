@@ -22,6 +22,7 @@ const char* kUsage =
     "Available Commands:\n"
     "  describe    Describe the configuration: config, stacks, component\n"
     "  list        List stacks and components\n"
+    "  terraform   Run Terraform for a component in a stack\n"
     "  validate    Validate stack manifests\n"
     "  version     Print the version\n\n"
     "Flags:\n"
@@ -80,6 +81,8 @@ void print_value(const Value& v, const std::string& format) {
   std::fflush(stdout);
 }
 
+int cmd_terraform(const std::vector<std::string>& args);
+
 int run(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
@@ -91,6 +94,7 @@ int run(const std::vector<std::string>& args) {
   if (cmd == "describe") return cmd_describe(rest);
   if (cmd == "list") return cmd_list(rest);
   if (cmd == "validate") return cmd_validate(rest);
+  if (cmd == "terraform") return cmd_terraform(rest);
   Error e(ErrorKind::Usage, "unknown command \"" + cmd + "\" for \"atmos\"");
   auto near = stacks::closest_names(cmd, {"describe", "list", "validate", "version"}, 1);
   if (!near.empty()) e.hint("Did you mean " + near.front() + "?");

@@ -42,8 +42,6 @@ def load_manifest():
 def skip_reason(case):
     if case.get("scenario") in SKIPPED_SCENARIOS:
         return SKIPPED_SCENARIOS[case["scenario"]]
-    if case["args"] and case["args"][0] == "terraform":
-        return "`atmos terraform` is the Terraform issue"
     if "terraform" in case.get("requires", []) and not (shutil.which("tofu") or shutil.which("terraform")):
         return "neither tofu nor terraform is on PATH"
     return None

@@ -1,0 +1,111 @@
+// `atmos terraform <subcommand> <component> -s <stack>`: the pipeline of atmos-stacks.md §5.2 for one resolved
+// component — restrictions, generated files, environment, `init`, workspace selection, the main command, cleanup.
+//
+// Everything outside the process (files, child processes, the identity's credentials) goes through RunnerServices,
+// so the pipeline is tested with fakes. Not thread-safe; one Runner per command.
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/cli_config.hpp"
+#include "core/value.hpp"
+#include "terraform/child_environment.hpp"
+#include "terraform/filesystem.hpp"
+#include "terraform/identity.hpp"
+#include "terraform/names.hpp"
+#include "terraform/process.hpp"
+
+namespace atmos::terraform {
+
+// What the command line asked for, with atmos' own flags already taken out.
+struct Invocation {
+  std::string subcommand;          // plan, apply, deploy, init, workspace, output, state, …
+  std::string subcommand2;         // workspace list|select|new|delete|show, state list|mv|…, providers lock|…
+  std::vector<std::string> args;   // Terraform's flags and arguments in order, then everything after `--`
+  bool dry_run = false;            // write nothing, run nothing; what would run is described on stderr
+  bool skip_init = false;
+  bool from_plan = false;          // apply a saved plan instead of the varfile
+  std::string planfile;            // --planfile (implies from_plan and keeps the file)
+  IdentitySelection identity;
+};
+
+// The component instance the command acts on.
+struct Target {
+  std::string component;  // as given on the command line
+  std::string stack;      // canonical stack name
+  std::string workspace;  // §5.3
+  Value section;          // final section, decorated, templates rendered
+};
+
+// components.terraform settings after command-line overrides.
+struct RunnerSettings {
+  EnvironmentSettings env;
+  std::string terraform_dir_abs;
+  std::string terraform_base_path;  // as configured; required to be non-empty
+  bool apply_auto_approve = false;
+  bool deploy_run_init = false;
+  bool init_run_reconfigure = false;
+  bool auto_generate_backend_file = false;
+  bool init_pass_vars = false;
+  bool skip_planfile = false;
+  std::string command;          // --terraform-command; empty = the section's `command`
+  std::string redirect_stderr;  // --redirect-stderr: Terraform's stderr goes to this file ("/dev/stdout" allowed)
+  std::string shell_prompt;     // components.terraform.shell.prompt (PS1 of `terraform shell`)
+};
+
+// Settings from atmos.yaml; `cwd` anchors ATMOS_BASE_PATH.
+RunnerSettings runner_settings(const config::CliConfig& cfg, const std::string& cwd);
+
+struct RunnerServices {
+  FileSystem& files;
+  ProcessRunner& processes;
+  EnvMap os_env;
+  IdentityResolver identity = no_authentication;
+  std::FILE* notices = stderr;  // dry-run descriptions
+};
+
+// `init [-reconfigure] [-var-file <varfile>]` for the init pre-step (§5.2 6a).
+std::vector<std::string> init_args(const std::string& subcommand, const RunnerSettings& s, const std::string& varfile);
+
+// The main command's argv after the binary (§5.6). `inv.subcommand` must already be normalised (deploy → apply,
+// -auto-approve added).
+std::vector<std::string> main_args(const Invocation& inv, const RunnerSettings& s, const ComponentPaths& paths,
+                                   const std::string& workspace);
+
+// `deploy` becomes `apply -auto-approve` (unless applying a plan or already given); `apply` gets -auto-approve when
+// `apply_auto_approve` is set.
+Invocation normalise_deploy(Invocation inv, const RunnerSettings& s);
+
+class Runner {
+ public:
+  Runner(RunnerSettings settings, RunnerServices services);
+
+  // Runs the pipeline; returns the exit code atmos should exit with (Terraform's, unchanged). Throws Error for
+  // atmos' own refusals (locked, abstract, missing directory, …).
+  int run(const Invocation& inv, const Target& target);
+
+  // `atmos terraform generate varfile`: writes the vars (to `file` when non-empty); returns the path.
+  std::string generate_varfile(const Target& target, const std::string& file, bool dry_run);
+  // `atmos terraform generate backend`: writes backend.tf.json; returns the path.
+  std::string generate_backend(const Target& target, bool dry_run);
+  // `atmos terraform version`: no stack needed.
+  int version(const std::string& command);
+
+ private:
+  ComponentPaths paths_of(const Target& target) const;
+  std::string command_of(const Target& target) const;
+  void write(const std::string& path, const Value& document, unsigned mode, bool dry_run);
+  ProcessResult execute(const std::string& command, std::vector<std::string> args, const std::string& cwd,
+                        const EnvMap& env, bool dry_run, bool capture);
+  int run_shell(const Target& target, const ComponentPaths& paths, EnvMap env, bool dry_run);
+  int select_workspace(const std::string& command, const ComponentPaths& paths, const EnvMap& env,
+                       const std::string& workspace, bool dry_run);
+
+  RunnerSettings settings_;
+  RunnerServices services_;
+};
+
+}  // namespace atmos::terraform
