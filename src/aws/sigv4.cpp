@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <string_view>
 #include <vector>
@@ -28,19 +29,34 @@ bool excluded_header(std::string_view lower_name) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
+// The end of the run of non-whitespace starting at `pos`. Eight bytes at a time while none is below 0x21
+// (a session token is a 900-byte run): ((v - 0x21…) & ~v & 0x80…) is non-zero iff some byte of v is < 0x21.
+std::size_t skip_non_space(std::string_view value, std::size_t pos) {
+  constexpr std::uint64_t kOnes = 0x2121212121212121ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  while (pos + 8 <= value.size()) {
+    std::uint64_t v;
+    memcpy(&v, value.data() + pos, 8);
+    if ((v - kOnes) & ~v & kHigh) break;
+    pos += 8;
+  }
+  while (pos < value.size() && !is_space(value[pos])) ++pos;
+  return pos;
+}
+
 // Trimall: leading/trailing whitespace dropped, inner runs collapsed to one space (Python's ' '.join(v.split())).
+// Appends whole words at a time: header values such as session tokens are long.
 void append_trimmed(std::string& out, std::string_view value) {
-  bool pending_space = false;
-  bool any = false;
-  for (char c : value) {
-    if (is_space(c)) {
-      pending_space = any;
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    any = true;
-    out.push_back(c);
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos < value.size()) {
+    while (pos < value.size() && is_space(value[pos])) ++pos;
+    std::size_t end = skip_non_space(value, pos);
+    if (end == pos) break;
+    if (!first) out.push_back(' ');
+    out.append(value.data() + pos, end - pos);
+    first = false;
+    pos = end;
   }
 }
 
@@ -127,8 +143,7 @@ std::vector<SignedHeader> headers_to_sign(const HttpRequest& request, const UrlP
 }
 
 // Appends the canonical request and returns the signed-headers list.
-std::string build_canonical_request(std::string& out, const HttpRequest& request) {
-  UrlParts url = split_url(request.url);
+std::string build_canonical_request(std::string& out, const HttpRequest& request, const UrlParts& url) {
   for (char c : request.method) out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
   out.push_back('\n');
   append_uri_encoded(out, normalized_path(url.path), true);
@@ -172,14 +187,22 @@ std::string amz_date(TimePoint t) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t));
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  char buffer[17];
-  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &tm);
-  return buffer;
+  std::string out = "00000000T000000Z";
+  auto put = [&out](std::size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, tm.tm_year + 1900, 4);
+  put(4, tm.tm_mon + 1, 2);
+  put(6, tm.tm_mday, 2);
+  put(9, tm.tm_hour, 2);
+  put(11, tm.tm_min, 2);
+  put(13, tm.tm_sec, 2);
+  return out;
 }
 
 std::string canonical_request(const HttpRequest& request) {
   std::string out;
-  build_canonical_request(out, request);
+  build_canonical_request(out, request, split_url(request.url));
   return out;
 }
 
@@ -210,9 +233,12 @@ void SigV4Signer::sign(HttpRequest& request, const Credentials& credentials, Tim
   request.headers.set("X-Amz-Date", timestamp);
   if (!credentials.session_token.empty()) request.headers.set("X-Amz-Security-Token", credentials.session_token.reveal());
 
+  std::size_t size = 256 + request.url.size() * 3;
+  for (const auto& header : request.headers) size += header.name.size() + header.value.size() + 2;
   std::string canonical;
-  canonical.reserve(512 + request.headers.list().size() * 32);
-  std::string signed_headers = build_canonical_request(canonical, request);
+  canonical.reserve(size);
+  UrlParts url = split_url(request.url);
+  std::string signed_headers = build_canonical_request(canonical, request, url);
 
   std::string scope = day;
   scope.append("/").append(region_).append("/").append(service_).append("/aws4_request");
@@ -227,7 +253,7 @@ void SigV4Signer::sign(HttpRequest& request, const Credentials& credentials, Tim
   const auto& key = signing_key(credentials, day);
   std::string signature = hex(hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), string_to_sign));
 
-  if (!request.headers.has("Host")) request.headers.add("Host", host_header(split_url(request.url)));
+  if (!request.headers.has("Host")) request.headers.add("Host", host_header(url));
   std::string authorization;
   authorization.reserve(200);
   authorization.append(kAlgorithm)

@@ -1,7 +1,5 @@
 #include "aws/url.hpp"
 
-#include <cctype>
-
 namespace atmos::aws {
 namespace {
 
@@ -12,7 +10,9 @@ bool unreserved(unsigned char c) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
