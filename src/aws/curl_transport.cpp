@@ -70,7 +70,7 @@ struct HeaderList {
 
 ProxySettings proxy_settings(const Environment& env) {
   return {first_set(env, "HTTPS_PROXY", "https_proxy"), first_set(env, "HTTP_PROXY", "http_proxy"),
-          first_set(env, "NO_PROXY", "no_proxy"), first_set(env, "AWS_CA_BUNDLE", "AWS_CA_BUNDLE")};
+          first_set(env, "NO_PROXY", "no_proxy"), env.get_or("AWS_CA_BUNDLE", "")};
 }
 
 CurlTransport::CurlTransport(const Environment& env) : settings_(proxy_settings(env)) {

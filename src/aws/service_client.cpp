@@ -1,5 +1,7 @@
 #include "aws/service_client.hpp"
 
+#include <algorithm>
+
 #include "aws/url.hpp"
 #include "core/log.hpp"
 

@@ -199,6 +199,10 @@ TEST_F(AwsLab, GetSessionTokenWithMfaThenAssumeRoleWithEveryParameter) {
   request.tags = {{"team", "platform"}};
   request.transitive_tag_keys = {"team"};
   request.source_identity = "admin";
+  // The lab does not check MFA parameters on AssumeRole (the MFA session carries aws:MultiFactorAuthPresent),
+  // but it must accept them.
+  request.serial_number = lab.iam_user("admin").get("mfa_serial").as_string();
+  request.token_code = lab.totp(request.serial_number);
   AssumeRoleResult role = sts.assume_role(session, request);
   EXPECT_EQ(role.assumed_role_user.arn,
             std::string("arn:aws:sts::") + kPlatDev + ":assumed-role/OrganizationAccountAccessRole/atmos-superadmin-e2e");
