@@ -96,7 +96,7 @@ int run(const std::vector<std::string>& args) {
   if (cmd == "validate") return cmd_validate(rest);
   if (cmd == "terraform") return cmd_terraform(rest);
   Error e(ErrorKind::Usage, "unknown command \"" + cmd + "\" for \"atmos\"");
-  auto near = stacks::closest_names(cmd, {"describe", "list", "validate", "version"}, 1);
+  auto near = closest_names(cmd, {"describe", "list", "validate", "version"}, 1);
   if (!near.empty()) e.hint("Did you mean " + near.front() + "?");
   e.hint("Run 'atmos --help' for usage.");
   throw e;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/cli_config.hpp"
+#include "core/suggest.hpp"
 #include "core/value.hpp"
 #include "stacks/manifest.hpp"
 
@@ -87,8 +88,5 @@ class StackEngine {
 
 // The TemplateRenderer backed by the Go text/template engine (with the function table available so far).
 TemplateRenderer go_template_renderer(const config::CliConfig& cfg);
-
-// Closest candidates by edit distance (for "did you mean" hints), best first.
-std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates, std::size_t max = 3);
 
 }  // namespace atmos::stacks

@@ -147,6 +147,26 @@ Value config_sources(const Manifest& m, const std::string& component, const Valu
   return Value::map(std::move(result));
 }
 
+std::vector<StackDefaultIdentity> stack_default_identities(const Manifest& m, const std::string& component,
+                                                           const Value& section) {
+  std::vector<std::string> chain = chain_of(section);
+  Collector collector(m, "auth", "identities");
+  std::vector<StackDefaultIdentity> out;
+  for (const auto& [name, identity] : section.at({"auth", "identities"}).as_map()) {
+    (void)identity;
+    for (const auto& d : collector.collect(component, chain, name)) {
+      Value flag = d.value.get("default");
+      if (!flag.is_bool()) continue;
+      if (flag.as_bool()) {
+        const SourceMark* mark = d.value.mark();
+        out.push_back({name, mark && mark->file && !mark->file->empty() ? *mark->file : d.file});
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> component_dependencies(const Manifest& m, const std::string& component, const Value& section) {
   static const std::initializer_list<const char*> kSections = {"backend", "backend_type", "env", "remote_state_backend",
                                                                "remote_state_backend_type", "settings", "vars"};

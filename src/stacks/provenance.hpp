@@ -13,6 +13,15 @@ namespace atmos::stacks {
 // {backend, env, settings, vars} → {key → {final_value, name, stack_dependencies}}.
 Value config_sources(const Manifest& m, const std::string& component, const Value& section);
 
+// Identities whose `default` the stack manifests (not atmos.yaml or profiles) set for the component, with the
+// file of the highest-precedence setting, for those that end up `default: true`. Names as written.
+struct StackDefaultIdentity {
+  std::string identity;
+  std::string file;
+};
+std::vector<StackDefaultIdentity> stack_default_identities(const Manifest& m, const std::string& component,
+                                                           const Value& section);
+
 // Sorted file keys: the imports that set something for the component, and the manifest itself.
 std::vector<std::string> component_dependencies(const Manifest& m, const std::string& component, const Value& section);
 

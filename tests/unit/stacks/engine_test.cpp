@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/yaml_load.hpp"
+#include "stacks/provenance.hpp"
 
 namespace fs = std::filesystem;
 using atmos::Error;
@@ -200,4 +201,24 @@ TEST_F(StackRepo, FunctionTagsBecomeStringsAndIncludeLoadsYaml) {
   auto vars = engine().find_component("vpc", "acme-dev").section.get("vars");
   EXPECT_EQ(vars.get("region"), Value("!env AWS_REGION us-east-2"));
   EXPECT_EQ(vars.get("cfg"), parse_yaml("a: [1, 2]"));
+}
+
+TEST_F(StackRepo, StackDefaultIdentitiesNameTheFileThatSetThem) {
+  write("atmos.yaml",
+        "base_path: ./\nstacks:\n  base_path: stacks\n  included_paths: ['orgs/**/*']\n  excluded_paths: ['**/_defaults.yaml']\n"
+        "  name_pattern: '{tenant}-{stage}'\n"
+        "auth:\n  identities:\n    plat-dev/terraform: {kind: aws/permission-set}\n    other: {kind: aws/permission-set, default: true}\n");
+  write("stacks/orgs/plat/dev/_defaults.yaml",
+        "vars: {tenant: plat, stage: dev}\nauth:\n  identities:\n    plat-dev/terraform:\n      default: true\n");
+  write("stacks/orgs/plat/dev/main.yaml",
+        "import: [orgs/plat/dev/_defaults]\ncomponents:\n  terraform:\n    vpc: {}\n"
+        "    dns:\n      auth:\n        identities:\n          plat-dev/terraform: {default: false}\n");
+  auto& eng = engine();
+  auto vpc = eng.find_component("vpc", "plat-dev");
+  auto marks = atmos::stacks::stack_default_identities(*vpc.manifest, "vpc", vpc.section);
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0].identity, "plat-dev/terraform");
+  EXPECT_EQ(marks[0].file, (root_ / "stacks/orgs/plat/dev/_defaults.yaml").string());
+  auto dns = eng.find_component("dns", "plat-dev");
+  EXPECT_TRUE(atmos::stacks::stack_default_identities(*dns.manifest, "dns", dns.section).empty());
 }
