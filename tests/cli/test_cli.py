@@ -140,8 +140,8 @@ class Example(unittest.TestCase):
     def test_acme_stacks_and_vpc(self):
         p = self.run_acme("list", "stacks")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(p.stdout.split(), ["core-use2-auto", "core-use2-root", "plat-use2-dev", "plat-use2-prod",
-                                            "plat-use2-sandbox", "plat-use2-staging"])
+        self.assertEqual(p.stdout.split(), ["core-use2-audit", "core-use2-auto", "core-use2-network", "core-use2-root",
+                                            "plat-use2-dev", "plat-use2-prod", "plat-use2-sandbox", "plat-use2-staging"])
         p = self.run_acme("describe", "component", "vpc", "-s", "plat-use2-dev", "--format", "json")
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(HERE, "golden", "acme-vpc-plat-use2-dev.json")) as f:
