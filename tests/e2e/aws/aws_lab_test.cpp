@@ -276,7 +276,7 @@ TEST_F(AwsLab, PortalListsFollowPagesAndRoleCredentialsWorkUntilLogout) {
   SsoLogin login = sso_login();
   SsoClient portal(context(), options());
   std::vector<SsoAccount> accounts = portal.list_accounts(login.token.access_token, 3);
-  ASSERT_EQ(accounts.size(), 7u);
+  ASSERT_EQ(accounts.size(), 9u);
   EXPECT_EQ(accounts[1].account_id, kPlatDev);
   EXPECT_EQ(accounts[1].account_name, "plat-dev");
   std::vector<SsoRole> roles = portal.list_account_roles(login.token.access_token, kPlatDev, 1);
@@ -355,7 +355,7 @@ TEST_F(AwsLab, ServerErrorsAndPortalThrottlingAreRetried) {
   SsoLogin login = sso_login();
   lab.fault("sso:ListAccounts", "throttle", 2);
   SsoClient portal(context(), options());
-  EXPECT_EQ(portal.list_accounts(login.token.access_token).size(), 7u);
+  EXPECT_EQ(portal.list_accounts(login.token.access_token).size(), 9u);
   EXPECT_EQ(lab.count("sso:ListAccounts"), 3);
 }
 
