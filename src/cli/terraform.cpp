@@ -1,8 +1,5 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
 // varfile|backend` and `terraform version` (atmos-stacks.md §5).
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>

@@ -378,6 +378,22 @@ TEST_F(RunnerTest, GenerateVarfileAndBackend) {
   }
 }
 
+TEST_F(RunnerTest, ShellStartsUsersShellInComponentDirWithVarfileArgs) {
+  os_env_["SHELL"] = "/bin/bash";
+  settings_.shell_prompt = "tf> ";
+  EXPECT_EQ(run(invocation("shell"), target()), 0);
+  EXPECT_EQ(processes_.commands.back(), "/bin/bash");
+  auto env = processes_.env_of(processes_.runs.size() - 1);
+  EXPECT_EQ(env["TF_CLI_ARGS_plan"], "-var-file=plat-use2-dev-vpc.terraform.tfvars.json");
+  EXPECT_EQ(env["TF_CLI_ARGS_apply"], "-var-file=plat-use2-dev-vpc.terraform.tfvars.json");
+  EXPECT_EQ(env["ATMOS_STACK"], "plat-use2-dev");
+  EXPECT_EQ(env["ATMOS_COMPONENT"], "vpc");
+  EXPECT_EQ(env["ATMOS_SHELL_WORKING_DIR"], kDir);
+  EXPECT_EQ(env["ATMOS_TERRAFORM_WORKSPACE"], "plat-use2-dev");
+  EXPECT_EQ(env["PS1"], "tf> ");
+  EXPECT_EQ(processes_.runs.back().cwd, kDir);
+}
+
 TEST(RunnerArgs, InitArgsFollowReconfigureAndPassVars) {
   RunnerSettings s;
   EXPECT_EQ(init_args("plan", s, "v.json"), (std::vector<std::string>{"init"}));
