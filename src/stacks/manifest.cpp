@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/hcl.hpp"
 #include "core/json_emit.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
@@ -134,8 +135,7 @@ Value ManifestProcessor::include_file(const std::string& arg, const std::string&
   } else if (ext == ".json") {
     v = parse_json(text, true);
   } else if (ext == ".hcl" || ext == ".tf" || ext == ".tfvars") {
-    throw Error(ErrorKind::Stack, "the !include function does not support HCL files yet: '" + resolved +
-                                      "' (referenced in file '" + file + "')");
+    v = hcl::read_attributes(text, resolved);
   } else {
     v = Value(text);
   }
