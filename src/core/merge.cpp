@@ -78,8 +78,11 @@ ListMergeStrategy parse_list_merge_strategy(std::string_view name) {
 }
 
 Value deep_merge(const Value& left, const Value& right, ListMergeStrategy strategy) {
-  if (right.is_map() && right.as_map().empty()) return left.is_null() ? right : left;
-  if (left.is_map() && left.as_map().empty()) return right.is_null() ? left : right;
+  // Like the list form: a null or empty input is a nil/empty map and is skipped.
+  bool left_empty = left.is_null() || (left.is_map() && left.as_map().empty());
+  bool right_empty = right.is_null() || (right.is_map() && right.as_map().empty());
+  if (right_empty) return left_empty ? Value::empty_map() : left;
+  if (left_empty) return right;
   return merge_values(left, right, strategy);
 }
 

@@ -17,6 +17,7 @@ enum class ListMergeStrategy { Replace, Append, Merge };
 // "" → Replace. Unknown names throw Error with upstream's message.
 ListMergeStrategy parse_list_merge_strategy(std::string_view name);
 
+// Inputs are maps: a null or empty input is skipped (an explicit null *inside* a map still replaces).
 Value deep_merge(const Value& left, const Value& right, ListMergeStrategy strategy = ListMergeStrategy::Replace);
 Value deep_merge(const std::vector<Value>& inputs, ListMergeStrategy strategy = ListMergeStrategy::Replace);
 

@@ -14,6 +14,7 @@
 #include "stacks/component.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/terraform_module.hpp"
+#include "template/functions.hpp"
 #include "template/template.hpp"
 
 namespace atmos::stacks {
@@ -57,11 +58,16 @@ TemplateRenderer go_template_renderer(const config::CliConfig& cfg) {
     base.left_delim = delims.as_list()[0].as_string();
     base.right_delim = delims.as_list()[1].as_string();
   }
-  return [base](const std::string& name, const std::string& text, const Value& data, bool missing_key_error) {
+  // The environment and function table are shared by every copy of the renderer (and every worker thread;
+  // both are read-only).
+  auto env = std::make_shared<ProcessEnvironment>();
+  auto funcs = std::make_shared<tmpl::FuncTable>(tmpl::atmos_functions(
+      *env, cfg.get_bool({"templates", "settings", "sprig", "enabled"}), cfg.get_bool({"templates", "settings", "gomplate", "enabled"})));
+  return [base, env, funcs](const std::string& name, const std::string& text, const Value& data, bool missing_key_error) {
     tmpl::Options opts = base;
     opts.missing_key = missing_key_error ? tmpl::MissingKey::Error : tmpl::MissingKey::Default;
     try {
-      return tmpl::render(name, text, data, opts);
+      return tmpl::render(name, text, data, opts, funcs.get());
     } catch (const tmpl::TemplateError& e) {
       throw Error(ErrorKind::Template, e.what());
     }

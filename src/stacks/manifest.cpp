@@ -274,6 +274,7 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
   }
   chain.push_back(abs_path);
 
+  log::trace("Processing stack manifest file={} context_keys={}", file_key(abs_path), context.size());
   Value content = load_file(abs_path, context, skip_templates, ignore_missing);
   auto result = std::make_shared<Result>();
   std::vector<Value> layers;

@@ -25,7 +25,6 @@ SKIP = 77
 
 # Scenarios and commands that later issues make pass (see the issue notes).
 SKIPPED_SCENARIOS = {
-    "S14": "needs Sprig/Gomplate template functions: YAML/template functions issue",
 }
 STRICT_STDOUT = {"s01-relative-paths-describe-stacks", "s02-provenance-describe-component-yaml"}
 # Upstream's goldens come from a binary whose version is `test` (it shows in append_user_agent).

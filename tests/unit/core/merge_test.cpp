@@ -68,3 +68,9 @@ TEST(DeepMerge, InvalidStrategyNamesTheChoices) {
 TEST(DeepMerge, NullInputsAreSkippedLikeNilMaps) {
   EXPECT_EQ(deep_merge({Y("a: 1"), Value(), Y("b: 2")}), Y("{a: 1, b: 2}"));
 }
+
+TEST(DeepMerge, TwoArgumentFormSkipsNullInputs) {
+  EXPECT_EQ(deep_merge(Y("a: 1"), Value()), Y("a: 1"));
+  EXPECT_EQ(deep_merge(Value(), Y("a: 1")), Y("a: 1"));
+  EXPECT_TRUE(deep_merge(Value(), Value()).is_map());
+}
