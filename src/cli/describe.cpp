@@ -47,21 +47,39 @@ void print_query_result(const Value& v, const std::string& format) {
   }
 }
 
+// Writes a describe result: `--query` selects part of it (scalars print bare), `--file` writes it to a file
+// instead of stdout. `stacks_layout` adds the blank line upstream's describe stacks prints after YAML.
+int emit(const ParsedArgs& args, Value v, bool stacks_layout = false) {
+  std::string format = args.get("format", "yaml");
+  if (args.has("query")) {
+    v = query(v, args.get("query"));
+    if (!v.is_map() && !v.is_list()) {
+      print_query_result(v, format);
+      return 0;
+    }
+  }
+  if (args.has("file")) {
+    std::FILE* f = std::fopen(args.get("file").c_str(), "w");
+    if (!f) throw Error(ErrorKind::Io, "failed to write '" + args.get("file") + "'");
+    if (format == "json") write_json(v, f);
+    else write_yaml(v, f);
+    std::fclose(f);
+    return 0;
+  }
+  print_value(v, format);
+  if (stacks_layout && format != "json") std::fputs("\n", stdout);
+  return 0;
+}
+
 int describe_config(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, {{"format", 'f', false}, {"query", 'q', false}});
+  ParsedArgs args = parse_args(argv, {{"format", 'f', false}, {"query", 'q', false}, {"file", 0, false}});
   config::CliConfig cfg = load_config(args);
   Value v = cfg.raw;
   v = v.with("base_path", Value(cfg.base_path));
   v = v.with("components", (v.get("components").is_map() ? v.get("components") : Value::empty_map()).with("terraform", config::terraform_settings_dump(cfg)));
   v = v.with("stacks", config::stacks_settings_dump(cfg));
   v = v.with("logs", Value::map({{"file", Value(cfg.log_file)}, {"level", Value(cfg.log_level)}}));
-  std::string format = args.get("format", "yaml");
-  if (args.has("query")) {
-    print_query_result(query(v, args.get("query")), format);
-    return 0;
-  }
-  print_value(v, format);
-  return 0;
+  return emit(args, v);
 }
 
 int describe_stacks(const std::vector<std::string>& argv) {
@@ -86,21 +104,7 @@ int describe_stacks(const std::vector<std::string>& argv) {
   opts.component_types = args.list("component-types");
   opts.sections = args.list("sections");
   opts.include_empty_stacks = args.flag("include-empty-stacks");
-  Value v = engine.describe_stacks(opts);
-  std::string format = args.get("format", "yaml");
-  if (args.has("query")) v = query(v, args.get("query"));
-  if (args.has("file")) {
-    std::FILE* f = std::fopen(args.get("file").c_str(), "w");
-    if (!f) throw Error(ErrorKind::Io, "failed to write '" + args.get("file") + "'");
-    if (format == "json") write_json(v, f);
-    else write_yaml(v, f);
-    std::fclose(f);
-    return 0;
-  }
-  print_value(v, format);
-  // Upstream prints describe-stacks YAML with Println, so it ends with one blank line.
-  if (format != "json") std::fputs("\n", stdout);
-  return 0;
+  return emit(args, engine.describe_stacks(opts), true);
 }
 
 int describe_component(const std::vector<std::string>& argv) {
@@ -126,13 +130,7 @@ int describe_component(const std::vector<std::string>& argv) {
         filtered.emplace_back(k, item);
     v = Value::sorted_map(std::move(filtered));
   }
-  std::string format = args.get("format", "yaml");
-  if (args.has("query")) {
-    print_query_result(query(v, args.get("query")), format);
-    return 0;
-  }
-  print_value(v, format);
-  return 0;
+  return emit(args, v);
 }
 
 }  // namespace
