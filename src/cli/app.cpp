@@ -20,6 +20,7 @@ const char* kUsage =
     "Usage:\n"
     "  atmos [command]\n\n"
     "Available Commands:\n"
+    "  auth        Log in to AWS and hand credentials to commands\n"
     "  describe    Describe the configuration: config, stacks, component\n"
     "  list        List stacks and components\n"
     "  terraform   Run Terraform for a component in a stack\n"
@@ -82,6 +83,7 @@ void print_value(const Value& v, const std::string& format) {
 }
 
 int cmd_terraform(const std::vector<std::string>& args);
+int cmd_auth(const std::vector<std::string>& args);
 
 int run(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -95,6 +97,7 @@ int run(const std::vector<std::string>& args) {
   if (cmd == "list") return cmd_list(rest);
   if (cmd == "validate") return cmd_validate(rest);
   if (cmd == "terraform") return cmd_terraform(rest);
+  if (cmd == "auth") return cmd_auth(rest);
   Error e(ErrorKind::Usage, "unknown command \"" + cmd + "\" for \"atmos\"");
   auto near = closest_names(cmd, {"describe", "list", "validate", "version"}, 1);
   if (!near.empty()) e.hint("Did you mean " + near.front() + "?");

@@ -1,0 +1,37 @@
+// Files the auth layer writes: atomically (temporary file in the same directory, fsync, rename) with mode 0600
+// in 0700 directories, and exclusive OS locks (flock on `<path>.lock`) that serialise writers across processes.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace atmos::auth {
+
+// Creates `dir` and its missing parents with mode 0700. Throws Error(Io).
+void make_private_dirs(const std::string& dir);
+
+// Replaces `path` with `content` atomically, mode 0600; the parent directory is created 0700. Throws Error(Io).
+void write_private_file(const std::string& path, const std::string& content);
+
+// The file's content, nullopt when it does not exist. Throws Error(Io) on other read failures.
+std::optional<std::string> read_file(const std::string& path);
+
+// An exclusive lock on `<path>.lock`, released on destruction. Blocks up to `timeout`, then throws
+// Error(Io, "failed to acquire file lock within timeout"). Not copyable; movable.
+class FileLock {
+ public:
+  FileLock(const std::string& path, std::chrono::milliseconds timeout);
+  // Non-blocking: nullopt when another process holds the lock.
+  static std::optional<FileLock> try_lock(const std::string& path);
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  FileLock() = default;
+  int fd_ = -1;
+};
+
+}  // namespace atmos::auth

@@ -1,0 +1,476 @@
+// `atmos auth …` (atmos-auth.md §5): login, whoami, env, exec, validate, list, logout.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "auth/auth_config.hpp"
+#include "auth/identity_resolution.hpp"
+#include "auth/manager.hpp"
+#include "auth/store/keyring.hpp"
+#include "aws/curl_transport.hpp"
+#include "aws/sts.hpp"
+#include "aws/timestamp.hpp"
+#include "cli/args.hpp"
+#include "cli/context.hpp"
+#include "core/error.hpp"
+#include "core/json_emit.hpp"
+#include "core/log.hpp"
+#include "core/suggest.hpp"
+#include "core/yaml_emit.hpp"
+#include "terraform/process.hpp"
+
+extern char** environ;
+
+namespace atmos::cli {
+namespace {
+
+using namespace atmos::auth;
+
+// libcurl (and OpenSSL behind it) is only initialised when a command really calls AWS, so cache hits stay fast.
+class LazyCurlTransport final : public aws::HttpTransport {
+ public:
+  explicit LazyCurlTransport(const Environment& env) : env_(env) {}
+  aws::HttpResponse send(const aws::HttpRequest& request, const aws::HttpTimeouts& timeouts) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!curl_) curl_ = std::make_unique<aws::CurlTransport>(env_);
+    }
+    return curl_->send(request, timeouts);
+  }
+
+ private:
+  const Environment& env_;
+  std::mutex mutex_;
+  std::unique_ptr<aws::CurlTransport> curl_;
+};
+
+// A numbered menu on the terminal.
+class TerminalChooser final : public IdentityChooser {
+ public:
+  explicit TerminalChooser(Terminal& terminal) : terminal_(terminal) {}
+  std::optional<std::string> choose(const std::string& title, const std::vector<std::string>& options) override {
+    std::string menu = title;
+    for (std::size_t i = 0; i < options.size(); ++i) menu += "\n  " + std::to_string(i + 1) + ") " + options[i];
+    terminal_.message(menu);
+    auto answer = terminal_.prompt("Number", false);
+    if (!answer) return std::nullopt;
+    try {
+      std::size_t n = std::stoul(*answer);
+      if (n >= 1 && n <= options.size()) {
+        terminal_.message("✓ Selected identity: " + options[n - 1]);
+        return options[n - 1];
+      }
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+
+ private:
+  Terminal& terminal_;
+};
+
+// Everything one auth command works with; built once per process.
+struct AuthCommand {
+  explicit AuthCommand(const ParsedArgs& args)
+      : cfg(load_config(args)),
+        config(AuthConfig::from(cfg.raw.get("auth"), cfg.identity_files)),
+        transport(env),
+        browser(env),
+        keyring(make_keyring(keyring_settings(), env, terminal)),
+        world{env, transport, clock, terminal, browser, *keyring},
+        manager(config, compute_realm(env, config.raw().get("realm").is_string() ? config.raw().get("realm").as_string() : "", cfg.config_dir),
+                world) {}
+
+  KeyringSettings keyring_settings() const {
+    Value k = cfg.raw.at({"auth", "keyring"});
+    auto str = [&](std::initializer_list<std::string_view> p) {
+      Value v = k.at(p);
+      return v.is_string() ? v.as_string() : std::string();
+    };
+    return {str({"type"}), str({"spec", "path"}), str({"spec", "password_env"})};
+  }
+
+  bool interactive() const { return terminal.stdin_is_terminal() && !in_ci(env); }
+
+  // --identity, ATMOS_IDENTITY, then the defaults of atmos.yaml and the active profile (stack defaults do not
+  // apply to `atmos auth`).
+  std::string resolve(const ParsedArgs& args) {
+    if (config.identities().empty())
+      throw Error(ErrorKind::Auth, "no identities available")
+          .explain("No auth identities are configured in " + files_text() + ".")
+          .hint("Define identities under `auth.identities`, or select a profile with --profile / ATMOS_PROFILE");
+    ResolutionRequest req;
+    req.flag = args.last("identity");
+    req.env = env.get("ATMOS_IDENTITY");
+    req.config = &config;
+    req.config_files = cfg.loaded_files;
+    TerminalChooser chooser(terminal);
+    IdentityChoice choice = resolve_identity(req, interactive() ? &chooser : nullptr);
+    if (choice.source == IdentitySource::Disabled) {
+      std::string literal = req.flag ? *req.flag : req.env.value_or("");
+      throw Error(ErrorKind::Auth, "identity not found").explain("Identity `" + literal + "` is not defined in the currently loaded auth config.");
+    }
+    log::debug("Identity resolved identity={} reason={}", choice.identity, choice.reason());
+    return choice.identity;
+  }
+
+  std::string files_text() const {
+    std::string out;
+    for (const auto& f : cfg.loaded_files) out += (out.empty() ? "" : ", ") + f;
+    return out.empty() ? "the built-in defaults (no atmos.yaml found)" : out;
+  }
+
+  AuthOptions options(const ParsedArgs& args, const std::string& identity) const {
+    AuthOptions o;
+    o.interactive = true;
+    o.login_command = "atmos auth login --identity " + identity;
+    o.mfa_token = args.get("mfa-token", env.get_or("ATMOS_MFA_TOKEN", ""));
+    return o;
+  }
+
+  config::CliConfig cfg;
+  AuthConfig config;
+  ProcessEnvironment env;
+  LazyCurlTransport transport;
+  aws::SystemClock clock;
+  ProcessTerminal terminal;
+  ProcessBrowser browser;
+  std::unique_ptr<Keyring> keyring;
+  World world;
+  Manager manager;
+};
+
+std::vector<std::string> normalise_identity_flag(std::vector<std::string> args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] != "--identity" && args[i] != "-i") continue;
+    bool has_value = i + 1 < args.size() && args[i + 1].rfind('-', 0) != 0;
+    if (!has_value) args[i] = "--identity=";
+  }
+  return args;
+}
+
+std::string duration_text(std::chrono::seconds left) {
+  if (left.count() <= 0) return "expired";
+  long h = left.count() / 3600, m = (left.count() % 3600) / 60, s = left.count() % 60;
+  if (h > 0) return std::to_string(h) + "h " + std::to_string(m) + "m";
+  if (m > 0) return std::to_string(m) + "m " + std::to_string(s) + "s";
+  return std::to_string(s) + "s";
+}
+
+std::string expires_text(const std::optional<aws::TimePoint>& expiration, aws::TimePoint now) {
+  if (!expiration) return "never";
+  std::time_t t = std::chrono::system_clock::to_time_t(*expiration);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", &tm);
+  return std::string(buf) + " (" + duration_text(std::chrono::duration_cast<std::chrono::seconds>(*expiration - now)) + ")";
+}
+
+std::string table(const std::vector<std::pair<std::string, std::string>>& rows) {
+  std::size_t width = 0;
+  for (const auto& [k, v] : rows) width = std::max(width, k.size());
+  std::string out;
+  for (const auto& [k, v] : rows) out += "  " + k + std::string(width - k.size() + 2, ' ') + v + "\n";
+  return out;
+}
+
+const std::vector<FlagSpec>& common_flags() {
+  static const std::vector<FlagSpec> kFlags = {{"identity", 'i', false}};
+  return kFlags;
+}
+
+std::vector<FlagSpec> with_common(std::vector<FlagSpec> specs) {
+  specs.insert(specs.end(), common_flags().begin(), common_flags().end());
+  return specs;
+}
+
+int auth_login(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"provider", 'p', false}, {"mfa-token", 0, false}}));
+  AuthCommand c(args);
+  auto now = [&] { return c.clock.now(); };
+  std::vector<std::pair<std::string, std::string>> rows{{"Realm", c.manager.realm().value + " (" + c.manager.realm().source + ")"}};
+  if (args.has("provider")) {
+    std::string name = args.get("provider");
+    AuthOptions o;
+    o.login_command = "atmos auth login --provider " + name;
+    Credentials creds = c.manager.authenticate_provider(name, o);
+    rows.emplace_back("Provider", name);
+    if (!creds.region.empty()) rows.emplace_back("Region", creds.region);
+    rows.emplace_back("Expires", expires_text(creds.expiration, now()));
+  } else {
+    std::string identity = c.resolve(args);
+    AuthSession s = c.manager.authenticate(identity, c.options(args, identity), true);
+    rows.emplace_back("Provider", s.chain.front());
+    rows.emplace_back("Identity", s.identity);
+    std::string region = c.manager.region(identity);
+    if (!region.empty()) rows.emplace_back("Region", region);
+    rows.emplace_back("Expires", expires_text(s.credentials.expiration, now()));
+  }
+  c.terminal.message("\n✓ Authentication successful!\n\n" + table(rows));
+  return 0;
+}
+
+int auth_whoami(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"output", 'o', false}}));
+  AuthCommand c(args);
+  std::string output = args.get("output", c.env.get_or("ATMOS_AUTH_WHOAMI_OUTPUT", ""));
+  if (!output.empty() && output != "json") throw Error(ErrorKind::Usage, "invalid output format: " + output).hint("Use -o json");
+  std::string identity = c.resolve(args);
+  std::optional<AuthSession> session = c.manager.cached(identity);
+  if (!session) {
+    // whoami never signs in interactively (PRODUCT.md difference 7).
+    AuthOptions o = c.options(args, identity);
+    o.interactive = false;
+    session = c.manager.authenticate(identity, o);
+  }
+  std::string region = c.manager.region(identity);
+  aws::StsClient sts({c.transport, c.clock, c.env}, {session->credentials.region.empty() ? region : session->credentials.region,
+                                                     c.config.find_identity(identity)->str({"spec", "endpoint_url"}), {}, {}});
+  aws::CallerIdentity who = sts.get_caller_identity(session->credentials.aws);
+  std::string expiration = session->credentials.expiration ? aws::format_iso8601(*session->credentials.expiration) : "";
+  if (output == "json") {
+    Map env_map;
+    for (const auto& [k, v] : c.manager.environment(identity, false).set) env_map.push_back({k, Value(v)});
+    std::sort(env_map.begin(), env_map.end(), [](const MapEntry& a, const MapEntry& b) { return a.first < b.first; });
+    Map m{{"account", Value(who.account)},
+          {"credentials_ref", Value(session->files.credentials)},
+          {"environment", Value::map(std::move(env_map))},
+          {"expiration", Value(expiration)},
+          {"identity", Value(session->identity)},
+          {"principal", Value(who.arn)},
+          {"provider", Value(session->chain.front())},
+          {"realm", Value(c.manager.realm().value)},
+          {"realm_source", Value(c.manager.realm().source)},
+          {"region", Value(region)}};
+    write_json(Value::map(std::move(m)), stdout);
+    return 0;
+  }
+  std::string text = "✓ Current Authentication Status\n\n" +
+                     table({{"Realm", c.manager.realm().value + " (" + c.manager.realm().source + ")"},
+                            {"Provider", session->chain.front()},
+                            {"Identity", session->identity},
+                            {"Principal", who.arn},
+                            {"Account", who.account},
+                            {"Region", region.empty() ? "-" : region},
+                            {"Expires", expires_text(session->credentials.expiration, c.clock.now())}});
+  std::fputs(text.c_str(), stdout);
+  return 0;
+}
+
+std::string shell_quote(const std::string& v) {
+  std::string out = "'";
+  for (char ch : v) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
+}
+
+std::string format_env(const std::vector<std::pair<std::string, std::string>>& vars, const std::string& format) {
+  std::string out;
+  if (format == "json") {
+    Map m;
+    for (const auto& [k, v] : vars) m.push_back({k, Value(v)});
+    return to_json(Value::map(std::move(m)));
+  }
+  for (const auto& [k, v] : vars) {
+    if (format == "bash") {
+      out += "export " + k + "=" + shell_quote(v) + "\n";
+    } else if (format == "dotenv") {
+      out += k + "=" + shell_quote(v) + "\n";
+    } else if (format == "env") {
+      out += k + "=" + v + "\n";
+    } else if (v.find('\n') != std::string::npos) {
+      out += k + "<<ATMOS_EOF_" + k + "\n" + v + "\nATMOS_EOF_" + k + "\n";
+    } else {
+      out += k + "=" + v + "\n";
+    }
+  }
+  return out;
+}
+
+void append_private(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) throw Error(ErrorKind::Io, "cannot open " + path + " for appending");
+  ::fchmod(::fileno(f), 0600);
+  bool ok = std::fputs(text.c_str(), f) >= 0;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) throw Error(ErrorKind::Io, "cannot write " + path);
+}
+
+int auth_env(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv),
+                               with_common({{"format", 'f', false}, {"output-file", 'o', false}, {"login", 0, true}, {"mfa-token", 0, false}}));
+  AuthCommand c(args);
+  std::string format = args.get("format", c.env.get_or("ATMOS_AUTH_ENV_FORMAT", "bash"));
+  static const std::vector<std::string> kFormats = {"bash", "dotenv", "env", "github", "json"};
+  if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
+    throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use one of: bash, dotenv, env, github, json");
+  std::string output_file = args.get("output-file", c.env.get_or("ATMOS_AUTH_ENV_OUTPUT_FILE", ""));
+  if (format == "github" && output_file.empty()) {
+    output_file = c.env.get_or("GITHUB_ENV", "");
+    if (output_file.empty())
+      throw Error(ErrorKind::Usage, "--format=github requires GITHUB_ENV to be set or --output-file")
+          .hint("Run inside GitHub Actions, or pass --output-file <path>");
+  }
+  std::string identity = c.resolve(args);
+  if (args.flag("login") && !c.manager.cached(identity)) c.manager.authenticate(identity, c.options(args, identity));
+  auto vars = c.manager.environment(identity, false).set;
+  std::sort(vars.begin(), vars.end());
+  std::string text = format_env(vars, format);
+  if (output_file.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    append_private(output_file, text);
+  }
+  return 0;
+}
+
+terraform::ProcessSpec child_spec(AuthCommand& c, const std::string& identity, const std::string& program, std::vector<std::string> argv,
+                                  const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  Value global_env = c.cfg.raw.get("env");
+  if (global_env.is_map())
+    for (const auto& [k, v] : global_env.as_map()) env[k] = v.is_string() ? v.as_string() : describe_value(v);
+  ChildEnvironment child = c.manager.environment(identity, true);
+  for (const auto& k : child.unset) env.erase(k);
+  for (const auto& [k, v] : child.set) env[k] = v;
+  for (const auto& [k, v] : extra) env[k] = v;
+  terraform::ProcessSpec spec;
+  spec.program = program;
+  spec.args = std::move(argv);
+  for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
+  return spec;
+}
+
+int run_child(terraform::ProcessSpec spec) {
+  std::string path_value;
+  for (const auto& kv : spec.env)
+    if (kv.rfind("PATH=", 0) == 0) path_value = kv.substr(5);
+  if (terraform::find_program(spec.program, path_value).empty()) {
+    std::fputs((spec.program + ": command not found\n").c_str(), stderr);
+    return 127;
+  }
+  terraform::RealProcessRunner runner;
+  return runner.run(spec).exit_code;
+}
+
+AuthSession ensure_session(AuthCommand& c, const ParsedArgs& args, const std::string& identity) {
+  if (auto s = c.manager.cached(identity)) return std::move(*s);
+  return c.manager.authenticate(identity, c.options(args, identity));
+}
+
+int auth_exec(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"mfa-token", 0, false}}));
+  if (args.passthrough.empty() && args.positionals.empty())
+    throw Error(ErrorKind::Usage, "no command specified").hint("Usage: atmos auth exec [--identity <name>] -- <command> [args…]");
+  std::vector<std::string> command = args.passthrough.empty() ? args.positionals : args.passthrough;
+  AuthCommand c(args);
+  std::string identity = c.resolve(args);
+  ensure_session(c, args, identity);
+  return run_child(child_spec(c, identity, command.front(), std::vector<std::string>(command.begin() + 1, command.end()), {}));
+}
+
+int auth_validate(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"verbose", 'v', true}});
+  config::CliConfig cfg = load_config(args);
+  AuthConfig config = AuthConfig::from(cfg.raw.get("auth"), cfg.identity_files);
+  std::vector<std::string> problems = config.validate();
+  if (problems.empty()) {
+    std::fputs("✅ Authentication configuration is valid\n", stderr);
+    return 0;
+  }
+  std::string text;
+  for (const auto& p : problems) text += "  - " + p + "\n";
+  std::fputs("❌ Authentication configuration validation failed:\n", stderr);
+  throw Error(ErrorKind::Auth, "invalid auth config").explain(text.substr(0, text.size() - 1));
+}
+
+int auth_list(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"format", 'f', false}, {"providers", 0, false}, {"identities", 0, false}});
+  config::CliConfig cfg = load_config(args);
+  AuthConfig config = AuthConfig::from(cfg.raw.get("auth"), cfg.identity_files);
+  std::string format = args.get("format", "tree");
+  if (format == "json" || format == "yaml") {
+    Value doc = Value::map({{"identities", config.raw().get("identities").is_map() ? config.raw().get("identities") : Value::empty_map()},
+                            {"providers", config.raw().get("providers").is_map() ? config.raw().get("providers") : Value::empty_map()}});
+    print_value(doc, format);
+    return 0;
+  }
+  auto principal = [](const Identity& id) {
+    if (id.kind == "aws/permission-set") {
+      std::string account = id.str({"principal", "account", "name"});
+      if (account.empty()) account = describe_value(id.raw.at({"principal", "account", "id"}));
+      return id.str({"principal", "name"}) + " @ " + account;
+    }
+    if (id.kind == "aws/assume-role") return id.str({"principal", "assume_role"});
+    return id.str({"credentials", "mfa_arn"}).empty() ? std::string("IAM user") : "IAM user, MFA " + id.str({"credentials", "mfa_arn"});
+  };
+  auto root_of = [&](const Identity& id) {
+    try {
+      return config.chain(id.name).front();
+    } catch (const Error&) {
+      return std::string("(invalid)");
+    }
+  };
+  if (format == "table") {
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& id : config.identities())
+      rows.emplace_back(id.name, id.kind + "  via " + root_of(id) + "  " + principal(id) + (id.is_default ? "  [DEFAULT]" : ""));
+    std::fputs(table(rows).c_str(), stdout);
+    return 0;
+  }
+  if (format != "tree") throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use tree, table, json or yaml");
+  std::string out = "Authentication Configuration\n";
+  std::vector<std::string> roots;
+  for (const auto& p : config.providers()) roots.push_back(p.name);
+  for (const auto& id : config.identities())
+    if (root_of(id) == id.name) roots.push_back(id.name);
+  for (const auto& r : roots) {
+    const Provider* p = config.find_provider(r);
+    out += "├─ " + r + " (" + (p ? p->kind : config.find_identity(r)->kind) + ")\n";
+    for (const auto& id : config.identities()) {
+      if (root_of(id) != r) continue;
+      out += "│  ● " + id.name + " (" + id.kind + ")" + (id.is_default ? " [DEFAULT]" : "") + "\n";
+      out += "│      " + principal(id) + "\n";
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+int cmd_auth(const std::vector<std::string>& args) {
+  static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
+      {"env", auth_env}, {"exec", auth_exec}, {"list", auth_list}, {"login", auth_login}, {"validate", auth_validate}, {"whoami", auth_whoami},
+  };
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::string usage = "Usage:\n  atmos auth [command]\n\nAvailable Commands:\n";
+    for (const auto& [name, fn] : kCommands) usage += "  " + name + "\n";
+    std::fputs(usage.c_str(), args.empty() ? stderr : stdout);
+    return args.empty() ? 1 : 0;
+  }
+  auto it = kCommands.find(args[0]);
+  if (it == kCommands.end()) {
+    Error e(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos auth\"");
+    std::vector<std::string> names;
+    for (const auto& [name, fn] : kCommands) names.push_back(name);
+    auto near = closest_names(args[0], names, 1);
+    if (!near.empty()) e.hint("Did you mean " + near.front() + "?");
+    throw e;
+  }
+  return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
+}
+
+}  // namespace atmos::cli
