@@ -402,7 +402,16 @@ int auth_list(const std::vector<std::string>& argv) {
   AuthConfig config = AuthConfig::from(cfg.raw.get("auth"), cfg.identity_files);
   std::string format = args.get("format", "tree");
   if (format == "json" || format == "yaml") {
-    Value doc = Value::map({{"identities", config.raw().get("identities").is_map() ? config.raw().get("identities") : Value::empty_map()},
+    // Static keys in the configuration are never printed.
+    Map identities;
+    for (const auto& id : config.identities()) {
+      Value raw = id.raw;
+      if (raw.at({"credentials", "secret_access_key"}).is_string())
+        raw = raw.with("credentials", raw.get("credentials").with("secret_access_key", Value("***REDACTED***")));
+      identities.push_back({id.name, raw});
+    }
+    std::sort(identities.begin(), identities.end(), [](const MapEntry& a, const MapEntry& b) { return a.first < b.first; });
+    Value doc = Value::map({{"identities", Value::map(std::move(identities))},
                             {"providers", config.raw().get("providers").is_map() ? config.raw().get("providers") : Value::empty_map()}});
     print_value(doc, format);
     return 0;

@@ -1,0 +1,452 @@
+"""`atmos auth` against the lab: the real binary, real files, the AWS CLI (v1) reading what atmos wrote.
+
+Usage: test_auth.py <path to atmos>. Needs ATMOS_LAB_STATE_DIR (the CTest fixture e2e_auth_lab). Every run
+of atmos happens at Trace level and its stdout/stderr are kept; the last test searches them for every secret
+the lab issued. Secrets are compared with assertTrue(a == b), never printed."""
+
+import concurrent.futures
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+import unittest
+import urllib.request
+
+ATMOS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "atmos"
+START_URL = "https://acme.awsapps.com/start"
+TRANSCRIPTS: list[str] = []
+
+
+def lab_endpoint() -> str:
+    state_dir = os.environ.get("ATMOS_LAB_STATE_DIR")
+    if not state_dir:
+        raise SystemExit("ATMOS_LAB_STATE_DIR is not set: run through ctest (fixture e2e_auth_lab)")
+    with open(os.path.join(state_dir, "ready.json"), encoding="utf-8") as handle:
+        return json.load(handle)["endpoint"]
+
+
+ENDPOINT = lab_endpoint()
+
+
+def lab(method: str, path: str, body: dict | None = None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(ENDPOINT + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def counts() -> dict:
+    return lab("GET", "/_lab/counters")["counts"]
+
+
+def iam_user(name: str) -> dict:
+    return next(u for u in lab("GET", "/_lab/state")["iam_users"] if u["name"] == name)
+
+
+def totp(serial: str) -> str:
+    return lab("GET", "/_lab/totp?serial=" + urllib.request.quote(serial, safe=""))["code"]
+
+
+BASE_CONFIG = """
+auth:
+  providers:
+    acme-sso:
+      kind: aws/iam-identity-center
+      region: us-east-1
+      start_url: https://acme.awsapps.com/start
+    github-oidc:
+      kind: github/oidc
+      region: us-east-2
+  identities:
+    plat-dev/terraform:
+      kind: aws/permission-set
+      default: true
+      via: {provider: acme-sso}
+      principal: {name: TerraformApplyAccess, account: {name: plat-dev}}
+    core-auto/terraform:
+      kind: aws/permission-set
+      via: {provider: acme-sso}
+      principal: {name: TerraformApplyAccess, account: {id: "333333333333"}}
+    plat-dev/planner:
+      kind: aws/assume-role
+      via: {provider: github-oidc}
+      principal: {assume_role: "arn:aws:iam::222222222222:role/plat-dev-planner", region: us-east-2}
+    superadmin:
+      kind: aws/user
+      credentials: {access_key_id: "%(key)s", secret_access_key: "%(secret)s", region: us-east-1, mfa_arn: "%(mfa)s"}
+    plat-dev/admin:
+      kind: aws/assume-role
+      via: {identity: superadmin}
+      principal: {assume_role: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"}
+"""
+
+
+class AuthE2E(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="atmos-auth-e2e-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.home = os.path.join(self.dir, "home")
+        self.repo = os.path.join(self.dir, "repo")
+        os.makedirs(self.home)
+        os.makedirs(self.repo)
+        admin = iam_user("admin")
+        self.mfa = admin["mfa_serial"]
+        self.write_config(BASE_CONFIG % {"key": admin["access_key_id"], "secret": admin["secret_access_key"], "mfa": self.mfa})
+        self.browser = self.script("browser.sh", 'curl -s -o /dev/null --noproxy "*" "$1"\n')
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "HOME": self.home,
+            "AWS_ENDPOINT_URL": ENDPOINT,
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "BROWSER": self.browser,
+            "ATMOS_KEYRING_TYPE": "memory",
+            "ATMOS_LOGS_LEVEL": "Trace",
+        }
+
+    def write_config(self, text: str) -> None:
+        with open(os.path.join(self.repo, "atmos.yaml"), "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def script(self, name: str, body: str) -> str:
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("#!/bin/sh\n" + body)
+        os.chmod(path, 0o755)
+        return path
+
+    def atmos(self, *args: str, env: dict | None = None, drop: tuple = ()) -> subprocess.CompletedProcess:
+        run_env = {**self.env, **(env or {})}
+        for name in drop:
+            run_env.pop(name, None)
+        result = subprocess.run([ATMOS, *args], cwd=self.repo, env=run_env, capture_output=True, text=True, timeout=120,
+                                stdin=subprocess.DEVNULL)
+        TRANSCRIPTS.append(result.stdout + result.stderr)
+        return result
+
+    def ok(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        result = self.atmos(*args, **kwargs)
+        self.assertEqual(result.returncode, 0, f"atmos {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result
+
+    def credentials_files(self) -> list[str]:
+        found = []
+        for root, _, files in os.walk(os.path.join(self.home, ".config", "atmos")):
+            found += [os.path.join(root, f) for f in files if f in ("credentials", "config")]
+        return found
+
+    def caller_arn(self, identity: str, **env) -> str:
+        result = self.ok("auth", "exec", "--identity", identity, "--", "aws", "sts", "get-caller-identity", "--output", "json", env=env)
+        return json.loads(result.stdout)["Arn"]
+
+    # --- IAM Identity Center: device flow, permission sets ---
+
+    def test_SsoLoginWhoamiEnvExec(self):
+        lab("POST", "/_lab/counters/reset")
+        login = self.ok("auth", "login", drop=("CI",))
+        self.assertIn("Verification Code:", login.stderr)
+        self.assertIn("✓ Authentication successful!", login.stderr)
+        self.assertEqual(counts().get("sso-oidc:StartDeviceAuthorization"), 1)
+        role = r"arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_TerraformApplyAccess_[0-9a-f]+/alice"
+
+        whoami = self.ok("auth", "whoami")
+        self.assertRegex(whoami.stdout, "Principal +" + role)
+        info = json.loads(self.ok("auth", "whoami", "-o", "json").stdout)
+        self.assertRegex(info["principal"], role)
+        self.assertEqual(info["identity"], "plat-dev/terraform")
+        self.assertEqual(info["account"], "222222222222")
+
+        self.assertRegex(self.caller_arn("plat-dev/terraform"), role)
+        self.assertRegex(self.caller_arn("core-auto/terraform"), role.replace("222222222222", "333333333333"))
+
+        # Files: 0600 in 0700 directories, expiration and fingerprint comments, one section per identity.
+        for path in self.credentials_files():
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600, path)
+            self.assertEqual(os.stat(os.path.dirname(path)).st_mode & 0o777, 0o700, path)
+        credentials = next(p for p in self.credentials_files() if p.endswith("/acme-sso/credentials"))
+        with open(credentials, encoding="utf-8") as handle:
+            text = handle.read()
+        self.assertRegex(text, r"; atmos: expiration=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n; atmos: fingerprint=[0-9a-f]{16}\n\[plat-dev/terraform\]")
+        self.assertIn("[core-auto/terraform]", text)
+        cache = os.path.join(self.home, ".cache", "atmos", "aws-sso", "sessions")
+        (token_file,) = [f for f in os.listdir(cache) if f.endswith(".json")]
+        self.assertEqual(os.stat(os.path.join(cache, token_file)).st_mode & 0o777, 0o600)
+        with open(os.path.join(cache, token_file), encoding="utf-8") as handle:
+            session = json.load(handle)
+        self.assertEqual(list(session), ["accessToken", "expiresAt", "region", "startUrl", "refreshToken", "clientId",
+                                         "clientSecret", "registrationExpiresAt"])
+        self.assertEqual(session["startUrl"], START_URL)
+
+    def test_EnvFormats(self):
+        self.ok("auth", "login", drop=("CI",))
+        bash = self.ok("auth", "env").stdout
+        self.assertIn("export AWS_PROFILE='plat-dev/terraform'\n", bash)
+        self.assertIn("export AWS_REGION='us-east-1'\n", bash)
+        self.assertRegex(bash, r"export AWS_SHARED_CREDENTIALS_FILE='[^']+/atmos/[0-9a-f]{16}/aws/acme-sso/credentials'")
+        self.assertNotIn("AWS_SECRET_ACCESS_KEY", bash)
+        keys = [line.split("=")[0] for line in self.ok("auth", "env", "-f", "env").stdout.splitlines()]
+        self.assertEqual(keys, sorted(keys))
+        self.assertIn("AWS_PROFILE='plat-dev/terraform'", self.ok("auth", "env", "--format", "dotenv").stdout)
+        self.assertIn("AWS_PROFILE=plat-dev/terraform\n", self.ok("auth", "env", "--format=env").stdout)
+        as_json = json.loads(self.ok("auth", "env", "-f", "json").stdout)
+        self.assertEqual(as_json["AWS_PROFILE"], "plat-dev/terraform")
+        github_env = os.path.join(self.dir, "github_env")
+        self.ok("auth", "env", "-f", "github", env={"GITHUB_ENV": github_env})
+        with open(github_env, encoding="utf-8") as handle:
+            self.assertIn("AWS_PROFILE=plat-dev/terraform\n", handle.read())
+        self.assertEqual(os.stat(github_env).st_mode & 0o777, 0o600)
+        missing = self.atmos("auth", "env", "-f", "github", drop=("GITHUB_ENV",))
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("--format=github requires GITHUB_ENV", missing.stderr)
+        bad = self.atmos("auth", "env", "-f", "yaml")
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("invalid format", bad.stderr)
+        self.assertIn("unsupported format: yaml", bad.stderr)
+
+    def test_ExecPassesExitCodeAndClearsAmbientKeys(self):
+        self.ok("auth", "login", drop=("CI",))
+        self.assertEqual(self.atmos("auth", "exec", "--", "sh", "-c", "exit 7").returncode, 7)
+        seen = self.ok("auth", "exec", "--", "sh", "-c", 'echo "${AWS_ACCESS_KEY_ID:-unset} $AWS_PROFILE $AWS_SDK_LOAD_CONFIG"',
+                       env={"AWS_ACCESS_KEY_ID": "AKIAAMBIENT"})
+        self.assertEqual(seen.stdout.strip(), "unset plat-dev/terraform 1")
+        self.assertEqual(self.atmos("auth", "exec", "--", "no-such-program-xyz").returncode, 127)
+        none = self.atmos("auth", "exec")
+        self.assertEqual(none.returncode, 1)
+        self.assertIn("no command specified", none.stderr)
+
+    def test_WarmCacheMakesNoNetworkCall(self):
+        self.ok("auth", "login", drop=("CI",))
+        lab("POST", "/_lab/counters/reset")
+        self.ok("auth", "env", "--identity", "plat-dev/terraform")
+        self.ok("auth", "exec", "--identity", "plat-dev/terraform", "--", "true")
+        self.assertEqual(counts(), {})
+
+    def test_ChangedConfigurationIsNotServedFromCache(self):
+        self.ok("auth", "login", drop=("CI",))
+        with open(os.path.join(self.repo, "atmos.yaml"), encoding="utf-8") as handle:
+            text = handle.read()
+        self.write_config(text.replace("principal: {name: TerraformApplyAccess, account: {name: plat-dev}}",
+                                       "principal: {name: TerraformApplyAccess, account: {name: plat-sandbox}}"))
+        lab("POST", "/_lab/counters/reset")
+        arn = self.caller_arn("plat-dev/terraform")
+        self.assertRegex(arn, r"^arn:aws:sts::666666666666:assumed-role/AWSReservedSSO_TerraformApplyAccess_")
+        self.assertEqual(counts().get("sso:GetRoleCredentials"), 1)
+        self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
+
+    def test_LoginForcesNewTargetCredentials(self):
+        self.ok("auth", "login", drop=("CI",))
+        lab("POST", "/_lab/counters/reset")
+        self.ok("auth", "login", drop=("CI",))
+        self.assertEqual(counts().get("sso:GetRoleCredentials"), 1)
+        self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
+
+    def test_LoginProviderOnlySignsIn(self):
+        result = self.ok("auth", "login", "--provider", "acme-sso", drop=("CI",))
+        self.assertIn("Provider  acme-sso", result.stderr)
+        self.assertEqual(self.credentials_files(), [])
+
+    def test_DeviceFlowDoesNotStartInCi(self):
+        lab("POST", "/_lab/counters/reset")
+        result = self.atmos("auth", "exec", "--identity", "core-auto/terraform", "--", "true", env={"CI": "true"})
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("authentication failed", result.stderr)
+        self.assertIn("atmos auth login --identity core-auto/terraform", result.stderr)
+        self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
+
+    def test_DeviceFlowNeedsTerminalOrBrowser(self):
+        result = self.atmos("auth", "login", drop=("CI", "BROWSER"))
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("atmos auth login --identity plat-dev/terraform", result.stderr)
+
+    def test_WhoamiNeverStartsALogin(self):
+        lab("POST", "/_lab/counters/reset")
+        result = self.atmos("auth", "whoami", drop=("CI",))
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("atmos auth login --identity plat-dev/terraform", result.stderr)
+        self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
+
+    def test_DeniedDeviceAuthorization(self):
+        deny = self.script("deny.sh", 'curl -s -o /dev/null --noproxy "*" "$(echo "$1" | sed "s|/_lab/device?|/_lab/device/deny?|")"\n')
+        result = self.atmos("auth", "login", env={"BROWSER": deny}, drop=("CI",))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("aws sso token creation failed", result.stderr)
+        self.assertIn("denied", result.stderr)
+
+    # --- Single flight across processes ---
+
+    def run_many(self, count: int, *args: str) -> list[subprocess.CompletedProcess]:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
+            return list(pool.map(lambda _: self.atmos(*args, drop=("CI",)), range(count)))
+
+    def test_ConcurrentLoginsShareOneDeviceFlowThenOneRefresh(self):
+        lab("POST", "/_lab/counters/reset")
+        results = self.run_many(50, "auth", "login", "--identity", "plat-dev/terraform")
+        for r in results:
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertEqual(counts().get("sso-oidc:StartDeviceAuthorization"), 1)
+        self.assertEqual(counts().get("sso:GetRoleCredentials"), 50)
+        self.assertRegex(self.caller_arn("plat-dev/terraform"), r"assumed-role/AWSReservedSSO_TerraformApplyAccess_")
+
+        cache = os.path.join(self.home, ".cache", "atmos", "aws-sso", "sessions")
+        (token_file,) = [os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".json")]
+        with open(token_file, encoding="utf-8") as handle:
+            session = json.load(handle)
+        session["expiresAt"] = "2001-01-01T00:00:00Z"
+        with open(token_file, "w", encoding="utf-8") as handle:
+            json.dump(session, handle, indent=2)
+        lab("POST", "/_lab/counters/reset")
+        results = self.run_many(50, "auth", "login", "--identity", "core-auto/terraform")
+        for r in results:
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertEqual(counts().get("sso-oidc:CreateToken"), 1)
+        self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
+        with open(token_file, encoding="utf-8") as handle:
+            self.assertGreater(json.load(handle)["expiresAt"], "2002")
+        self.assertRegex(self.caller_arn("core-auto/terraform"), r"::333333333333:assumed-role/")
+
+    # --- GitHub Actions OIDC → assume-role with web identity ---
+
+    def test_GithubOidcAssumeRole(self):
+        github = lab("GET", "/_lab/state")["github"]
+        env = {"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": github["request_url"],
+               "ACTIONS_ID_TOKEN_REQUEST_TOKEN": github["request_token"]}
+        self.ok("auth", "login", "--identity", "plat-dev/planner", env=env)
+        self.assertRegex(self.caller_arn("plat-dev/planner", **env), r"^arn:aws:sts::222222222222:assumed-role/plat-dev-planner/atmos-plat-dev-planner-\d+$")
+        self.assertIn("export AWS_REGION='us-east-2'", self.ok("auth", "env", "-i", "plat-dev/planner").stdout)
+        outside = self.atmos("auth", "login", "--identity", "plat-dev/planner")
+        self.assertEqual(outside.returncode, 1)
+        self.assertIn("only available in GitHub Actions", outside.stderr)
+
+    # --- IAM user with MFA → OrganizationAccountAccessRole ---
+
+    def test_UserWithMfaChainFromColdStart(self):
+        arn = self.caller_arn("plat-dev/admin", ATMOS_MFA_TOKEN=totp(self.mfa))
+        self.assertRegex(arn, r"^arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/atmos-plat-dev-admin-\d+$")
+        # The user's session is reused: no second code needed.
+        lab("POST", "/_lab/counters/reset")
+        self.ok("auth", "login", "--identity", "plat-dev/admin")
+        self.assertIsNone(counts().get("sts:GetSessionToken"))
+        self.assertEqual(counts().get("sts:AssumeRole"), 1)
+
+    def test_UserWrongMfaCodeFromFlagFails(self):
+        wrong = "%06d" % ((int(totp(self.mfa)) + 1) % 1000000)
+        result = self.atmos("auth", "login", "--identity", "plat-dev/admin", "--mfa-token", wrong)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("The MFA token you entered is invalid or has expired", result.stderr)
+
+    def test_UserMfaWithoutTerminalNamesTheFlag(self):
+        result = self.atmos("auth", "login", "--identity", "superadmin")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--mfa-token", result.stderr)
+
+    def run_on_terminal(self, args: list[str], answers: list[str]) -> tuple[int, str]:
+        """Runs atmos with a pseudo-terminal as its controlling terminal and stdin, answering each MFA prompt."""
+        master, slave = pty.openpty()
+        attrs = termios.tcgetattr(slave)
+        attrs[3] &= ~termios.ECHO
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+
+        def controlling_terminal():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        process = subprocess.Popen([ATMOS, *args], cwd=self.repo, env=self.env, stdin=slave, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, preexec_fn=controlling_terminal)
+        os.close(slave)
+        seen, pending = "", list(answers)
+        deadline = time.time() + 60
+        while process.poll() is None and time.time() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                seen += os.read(master, 4096).decode(errors="replace")
+            except OSError:
+                break
+            while pending and seen.count("Enter MFA Token") > len(answers) - len(pending):
+                answer = pending.pop(0)
+                os.write(master, (answer() if callable(answer) else answer).encode() + b"\n")
+        out, err = process.communicate(timeout=60)
+        os.close(master)
+        TRANSCRIPTS.append(seen + out.decode() + err.decode())
+        return process.returncode, seen + err.decode()
+
+    def test_UserWrongMfaCodeIsAskedOnceMore(self):
+        wrong = lambda: "%06d" % ((int(totp(self.mfa)) + 1) % 1000000)  # noqa: E731
+        code, text = self.run_on_terminal(["auth", "login", "--identity", "plat-dev/admin"], [wrong, lambda: totp(self.mfa)])
+        self.assertEqual(code, 0, text[-2000:])
+        self.assertEqual(text.count("Enter MFA Token"), 2)
+        code, text = self.run_on_terminal(["auth", "login", "--identity", "superadmin"], [wrong, wrong])
+        self.assertEqual(code, 1, text[-2000:])
+        self.assertEqual(text.count("Enter MFA Token"), 2)
+        self.assertIn("The MFA token you entered is invalid or has expired", text)
+
+    # --- Errors of §6 ---
+
+    def test_Errors(self):
+        unknown = self.atmos("auth", "whoami", "--identity", "nonexistent")
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("identity not found", unknown.stderr)
+        provider = self.atmos("auth", "login", "--provider", "nope")
+        self.assertEqual(provider.returncode, 1)
+        self.assertIn("provider not found", provider.stderr)
+        bare = self.atmos("auth", "login", "--identity")
+        self.assertEqual(bare.returncode, 1)
+        self.assertIn("interactive identity selection: requires a TTY", bare.stderr)
+
+    def test_Validate(self):
+        self.assertIn("Authentication configuration is valid", self.ok("auth", "validate").stderr)
+        self.write_config("""
+auth:
+  providers:
+    sso: {kind: aws/iam-identity-centre, region: us-east-1, start_url: https://x.awsapps.com/start}
+  identities:
+    a: {kind: aws/assume-role, via: {identity: b}, principal: {assume_role: "arn:aws:iam::1:role/a"}}
+    b: {kind: aws/assume-role, via: {identity: a}, principal: {assume_role: "arn:aws:iam::1:role/b"}}
+""")
+        result = self.atmos("auth", "validate")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("invalid auth config", result.stderr)
+        self.assertIn("did you mean aws/iam-identity-center?", result.stderr)
+        self.assertIn("identity cycle detected", result.stderr)
+        cycle = self.atmos("auth", "login", "--identity", "a")
+        self.assertEqual(cycle.returncode, 1)
+        self.assertIn("circular dependency detected in identity chain", cycle.stderr)
+
+    def test_List(self):
+        tree = self.ok("auth", "list").stdout
+        self.assertIn("acme-sso (aws/iam-identity-center)", tree)
+        self.assertIn("● plat-dev/terraform (aws/permission-set) [DEFAULT]", tree)
+        self.assertIn("● plat-dev/admin (aws/assume-role)", tree.split("superadmin (aws/user)")[1])
+        listed = json.loads(self.ok("auth", "list", "-f", "json").stdout)
+        self.assertEqual(sorted(listed), ["identities", "providers"])
+        self.assertIn("plat-dev/terraform", listed["identities"])
+        self.assertEqual(listed["identities"]["superadmin"]["credentials"]["secret_access_key"], "***REDACTED***")
+        self.assertIn("acme-sso:", self.ok("auth", "list", "--format", "yaml").stdout)
+
+    # --- Last: nothing the lab issued leaked into any output ---
+
+    def test_zz_NoIssuedSecretInAnyOutput(self):
+        secrets = [(entry["kind"], entry["value"]) for entry in lab("GET", "/_lab/secrets")["secrets"]]
+        secrets += [("IAM secret access key", u["secret_access_key"]) for u in lab("GET", "/_lab/state")["iam_users"]]
+        secrets.append(("GitHub request token", lab("GET", "/_lab/state")["github"]["request_token"]))
+        self.assertGreater(len(TRANSCRIPTS), 20)
+        self.assertGreater(len(secrets), 10)
+        leaked = sorted({kind for kind, secret in secrets if len(secret) >= 8 for text in TRANSCRIPTS if secret in text})
+        self.assertEqual(leaked, [], "kinds of issued secrets found in atmos output")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
