@@ -458,11 +458,47 @@ int auth_list(const std::vector<std::string>& argv) {
   return 0;
 }
 
+
+int auth_logout(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"provider", 'p', false}, {"all", 0, true}, {"keychain", 0, true}, {"force", 0, true}});
+  AuthCommand c(args);
+  bool keychain = args.flag("keychain");
+  std::vector<std::string> done;
+  if (args.flag("all")) {
+    for (const auto& p : c.config.providers()) {
+      c.manager.logout_provider(p.name);
+      done.push_back("provider " + p.name);
+    }
+    for (const auto& id : c.config.identities()) {
+      try {
+        if (c.manager.logout_identity(id.name, keychain)) done.push_back(id.name);
+      } catch (const Error& e) {
+        log::debug("Skipping identity that cannot be resolved identity={} error={}", id.name, e.message());
+      }
+    }
+  } else if (args.has("provider")) {
+    c.manager.logout_provider(args.get("provider"));
+    done.push_back("provider " + args.get("provider"));
+  } else if (!args.positionals.empty()) {
+    const std::string& name = args.positionals.front();
+    if (!c.config.find_identity(name))
+      throw Error(ErrorKind::Auth, "identity not found in configuration").explain("Identity `" + name + "` is not configured.");
+    c.manager.logout_identity(name, keychain);
+    done.push_back(c.config.find_identity(name)->name);
+  } else {
+    throw Error(ErrorKind::Usage, "nothing to log out").hint("Name an identity, or pass --provider <name> or --all");
+  }
+  std::string text = "✓ Logged out";
+  for (const auto& d : done) text += "\n  " + d;
+  c.terminal.message(text + "\nBrowser sessions at your identity provider stay signed in.");
+  return 0;
+}
+
 }  // namespace
 
 int cmd_auth(const std::vector<std::string>& args) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
-      {"env", auth_env}, {"exec", auth_exec}, {"list", auth_list}, {"login", auth_login}, {"validate", auth_validate}, {"whoami", auth_whoami},
+      {"env", auth_env}, {"exec", auth_exec}, {"list", auth_list}, {"login", auth_login}, {"logout", auth_logout}, {"validate", auth_validate}, {"whoami", auth_whoami},
   };
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::string usage = "Usage:\n  atmos auth [command]\n\nAvailable Commands:\n";

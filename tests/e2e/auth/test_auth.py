@@ -284,6 +284,35 @@ class AuthE2E(unittest.TestCase):
         self.assertIn("aws sso token creation failed", result.stderr)
         self.assertIn("denied", result.stderr)
 
+    def test_LogoutRemovesExactlyWhatItShould(self):
+        self.ok("auth", "login", drop=("CI",))
+        self.ok("auth", "login", "--identity", "core-auto/terraform")
+        self.caller_arn("plat-dev/admin", ATMOS_MFA_TOKEN=totp(self.mfa))
+        credentials = next(p for p in self.credentials_files() if p.endswith("/acme-sso/credentials"))
+        self.ok("auth", "logout", "core-auto/terraform")
+        with open(credentials, encoding="utf-8") as handle:
+            text = handle.read()
+        self.assertNotIn("[core-auto/terraform]", text)
+        self.assertIn("[plat-dev/terraform]", text)
+        with open(credentials.replace("/credentials", "/config"), encoding="utf-8") as handle:
+            self.assertNotIn("core-auto", handle.read())
+        cache = os.path.join(self.home, ".cache", "atmos", "aws-sso", "sessions")
+        self.assertEqual(len([f for f in os.listdir(cache) if f.endswith(".json")]), 1)
+
+        self.ok("auth", "logout", "--provider", "acme-sso")
+        self.assertFalse(os.path.exists(os.path.dirname(credentials)))
+        self.assertEqual([f for f in os.listdir(cache) if f.endswith(".json")], [])
+        self.assertEqual(sorted(os.path.basename(os.path.dirname(p)) for p in self.credentials_files()),
+                         ["aws-user", "aws-user", "superadmin", "superadmin"])
+        after = self.atmos("auth", "exec", "--", "true", env={"CI": "true"})
+        self.assertEqual(after.returncode, 2)
+
+        self.ok("auth", "logout", "--all")
+        self.assertEqual(self.credentials_files(), [])
+        unknown = self.atmos("auth", "logout", "nobody")
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("identity not found in configuration", unknown.stderr)
+
     # --- Single flight across processes ---
 
     def run_many(self, count: int, *args: str) -> list[subprocess.CompletedProcess]:
