@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include <cstdio>
+#include <optional>
 
 #include "cli/args.hpp"
 #include "cli/context.hpp"
@@ -61,7 +62,15 @@ config::CliConfig load_config(const ParsedArgs& args) {
   if (args.has("logs-level")) req.logs_level = args.get("logs-level");
   if (args.has("logs-file")) req.logs_file = args.get("logs-file");
   if (args.flag("verbose")) req.logs_level = "Debug";
+  if (args.has("terraform-dir")) req.terraform_dir = args.get("terraform-dir");
+  if (args.has("terraform-command")) req.terraform_command = args.get("terraform-command");
+  if (args.has("stacks-dir")) req.stacks_dir = args.get("stacks-dir");
   config::CliConfig cfg = config::load_cli_config(req);
+  // --process-templates=false / ATMOS_PROCESS_TEMPLATES=false: component templates are left as written.
+  std::optional<bool> templates;
+  if (auto v = env.get("ATMOS_PROCESS_TEMPLATES"); v && !v->empty()) templates = parse_go_bool(*v);
+  if (args.has("process-templates")) templates = args.flag("process-templates");
+  if (templates && !*templates) cfg.templates_enabled = false;
   log::configure(log::parse_level(cfg.log_level), cfg.log_file);
   for (const auto& f : cfg.loaded_files) log::debug("Loaded config file path={}", f);
   return cfg;

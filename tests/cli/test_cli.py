@@ -148,6 +148,9 @@ class Example(unittest.TestCase):
             self.assertEqual(p.stdout, f.read())
         p = self.run_acme("describe", "component", "dns-zone", "-s", "plat-use2-dev", "-q", ".vars.zone_name")
         self.assertEqual(p.stdout, "dev.plat.acme.example\n")
+        p = self.run_acme("describe", "component", "dns-zone", "-s", "plat-use2-dev", "-q", ".vars.zone_name",
+                          "--process-templates=false")
+        self.assertEqual(p.stdout, "{{ .vars.stage }}.{{ .vars.tenant }}.acme.example\n")
 
 
 if __name__ == "__main__":
