@@ -10,8 +10,10 @@
 #include <mutex>
 
 #include "auth/auth_config.hpp"
+#include "auth/identities/user.hpp"
 #include "auth/identity_resolution.hpp"
 #include "auth/manager.hpp"
+#include "auth/store/envelope.hpp"
 #include "auth/store/keyring.hpp"
 #include "aws/curl_transport.hpp"
 #include "aws/sts.hpp"
@@ -494,11 +496,72 @@ int auth_logout(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// `atmos auth user configure`: stores an IAM user's long-lived keys in the keyring. On a terminal it asks for
+// what the flags do not give; in scripts the secret access key is read from stdin (never from a flag).
+int auth_user(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] != "configure") throw Error(ErrorKind::Usage, "unknown command for \"atmos auth user\"").hint("Use `atmos auth user configure`");
+  ParsedArgs args = parse_args(normalise_identity_flag(std::vector<std::string>(argv.begin() + 1, argv.end())),
+                               with_common({{"access-key-id", 0, false}, {"mfa-arn", 0, false}, {"session-duration", 0, false}}));
+  AuthCommand c(args);
+  std::vector<std::string> users;
+  for (const auto& id : c.config.identities())
+    if (id.kind == "aws/user") users.push_back(id.name);
+  if (users.empty()) throw Error(ErrorKind::Auth, "no AWS user identities found in configuration");
+  std::string name = args.get("identity");
+  if (name.empty() && users.size() == 1) name = users.front();
+  if (name.empty()) {
+    TerminalChooser chooser(c.terminal);
+    std::optional<std::string> chosen = c.interactive() ? chooser.choose("Select an AWS user identity:", users) : std::nullopt;
+    if (!chosen) throw Error(ErrorKind::Auth, "interactive identity selection: requires a TTY").hint("Pass --identity <name>");
+    name = *chosen;
+  }
+  const Identity* id = c.config.find_identity(name);
+  if (!id || id->kind != "aws/user") throw Error(ErrorKind::Auth, "identity not found").explain("`" + name + "` is not an aws/user identity.");
+  if (!id->str({"credentials", "access_key_id"}).empty()) {
+    c.terminal.message("Credentials for " + id->name + " are set in the configuration; nothing to store.");
+    return 0;
+  }
+  bool tty = c.terminal.stdin_is_terminal();
+  auto ask = [&](const std::string& flag, const std::string& label, bool secret) -> std::string {
+    if (args.has(flag)) return args.get(flag);
+    if (!tty) return "";
+    return c.terminal.prompt(label, secret).value_or("");
+  };
+  AwsUserKeys keys;
+  keys.access_key_id = ask("access-key-id", "AWS Access Key ID", false);
+  if (tty) {
+    keys.secret_access_key = Secret(c.terminal.prompt("AWS Secret Access Key", true).value_or(""));
+  } else {
+    std::string line;
+    int ch;
+    while ((ch = std::getchar()) != EOF && ch != '\n') line += static_cast<char>(ch);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    keys.secret_access_key = Secret(std::move(line));
+  }
+  if (keys.access_key_id.empty() || keys.secret_access_key.empty())
+    throw Error(ErrorKind::Usage, "access key id and secret access key are required")
+        .hint("On a terminal answer the prompts; in scripts pass --access-key-id and the secret on stdin");
+  if (id->str({"credentials", "mfa_arn"}).empty()) keys.mfa_arn = ask("mfa-arn", "MFA ARN (optional)", false);
+  keys.session_duration = ask("session-duration", "Session Duration (optional, e.g. 12h)", false);
+  if (!keys.session_duration.empty()) {
+    auto seconds = parse_session_duration(keys.session_duration);
+    if (!seconds || *seconds > 129600)
+      throw Error(ErrorKind::Usage, "invalid session duration: " + keys.session_duration).hint("Use seconds, a duration like 12h, or days like 1d (at most 36h)");
+  }
+  try {
+    c.keyring->set(keyring_key(c.manager.realm().value, id->key), encode_user_keys(keys));
+  } catch (const KeyringError& e) {
+    throw Error(ErrorKind::Auth, "failed to store AWS user credentials in keyring").explain(e.what());
+  }
+  c.terminal.message("Saved credentials to keyring: " + id->name);
+  return 0;
+}
+
 }  // namespace
 
 int cmd_auth(const std::vector<std::string>& args) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
-      {"env", auth_env}, {"exec", auth_exec}, {"list", auth_list}, {"login", auth_login}, {"logout", auth_logout}, {"validate", auth_validate}, {"whoami", auth_whoami},
+      {"env", auth_env}, {"exec", auth_exec}, {"list", auth_list}, {"login", auth_login}, {"logout", auth_logout}, {"user", auth_user}, {"validate", auth_validate}, {"whoami", auth_whoami},
   };
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::string usage = "Usage:\n  atmos auth [command]\n\nAvailable Commands:\n";

@@ -87,6 +87,13 @@ auth:
       kind: aws/assume-role
       via: {identity: superadmin}
       principal: {assume_role: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"}
+    breakglass:
+      kind: aws/user
+      credentials: {region: us-east-1, mfa_arn: "%(mfa)s"}
+    plat-dev/breakglass:
+      kind: aws/assume-role
+      via: {identity: breakglass}
+      principal: {assume_role: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"}
 """
 
 
@@ -127,12 +134,12 @@ class AuthE2E(unittest.TestCase):
         os.chmod(path, 0o755)
         return path
 
-    def atmos(self, *args: str, env: dict | None = None, drop: tuple = ()) -> subprocess.CompletedProcess:
+    def atmos(self, *args: str, env: dict | None = None, drop: tuple = (), input: str | None = None) -> subprocess.CompletedProcess:
         run_env = {**self.env, **(env or {})}
         for name in drop:
             run_env.pop(name, None)
-        result = subprocess.run([ATMOS, *args], cwd=self.repo, env=run_env, capture_output=True, text=True, timeout=120,
-                                stdin=subprocess.DEVNULL)
+        stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
+        result = subprocess.run([ATMOS, *args], cwd=self.repo, env=run_env, capture_output=True, text=True, timeout=120, **stdin)
         TRANSCRIPTS.append(result.stdout + result.stderr)
         return result
 
@@ -421,6 +428,86 @@ class AuthE2E(unittest.TestCase):
         self.assertEqual(code, 1, text[-2000:])
         self.assertEqual(text.count("Enter MFA Token"), 2)
         self.assertIn("The MFA token you entered is invalid or has expired", text)
+
+    # --- Keyrings ---
+
+    def test_FileKeyringEncryptsAndRejectsAWrongPassword(self):
+        admin = iam_user("admin")
+        keyring = os.path.join(self.dir, "keyring")
+        env = {"ATMOS_KEYRING_TYPE": "file", "ATMOS_KEYRING_FILE_PATH": keyring, "ATMOS_KEYRING_PASSWORD": "correct horse battery"}
+        saved = self.ok("auth", "user", "configure", "--identity", "breakglass", "--access-key-id", admin["access_key_id"],
+                        env=env, input=admin["secret_access_key"] + "\n")
+        self.assertIn("Saved credentials to keyring: breakglass", saved.stderr)
+        self.assertEqual(os.stat(keyring).st_mode & 0o777, 0o700)
+        contents = {}
+        for name in os.listdir(keyring):
+            with open(os.path.join(keyring, name), "rb") as handle:
+                contents[name] = handle.read()
+            self.assertEqual(os.stat(os.path.join(keyring, name)).st_mode & 0o777, 0o600)
+        self.assertEqual(len(contents), 2)
+        for data in contents.values():
+            self.assertTrue(admin["secret_access_key"].encode() not in data)
+            self.assertTrue(admin["access_key_id"].encode() not in data)
+
+        arn = self.caller_arn("plat-dev/breakglass", ATMOS_MFA_TOKEN=totp(self.mfa), **env)
+        self.assertRegex(arn, r"^arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/")
+
+        wrong = {**env, "ATMOS_KEYRING_PASSWORD": "wrong password"}
+        read = self.atmos("auth", "login", "--identity", "breakglass", "--mfa-token", "123456", env=wrong)
+        self.assertEqual(read.returncode, 1, read.stderr)
+        self.assertIn("failed to read AWS user credentials from keyring", read.stderr)
+        self.assertIn("wrong keyring password", read.stderr)
+        write = self.atmos("auth", "user", "configure", "--identity", "breakglass", "--access-key-id", "AKIAOTHER", env=wrong, input="other\n")
+        self.assertEqual(write.returncode, 1, write.stderr)
+        self.assertIn("wrong keyring password", write.stderr)
+        short = self.atmos("auth", "user", "configure", "--identity", "breakglass", "--access-key-id", "AKIAOTHER",
+                           env={**env, "ATMOS_KEYRING_PASSWORD": "short"}, input="other\n")
+        self.assertIn("at least 8 characters", short.stderr)
+        for name, data in contents.items():
+            with open(os.path.join(keyring, name), "rb") as handle:
+                self.assertTrue(handle.read() == data, name)
+
+    def test_UserWithoutKeysNamesTheConfigureCommand(self):
+        result = self.atmos("auth", "login", "--identity", "breakglass", "--mfa-token", "123456")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("aws user not configured", result.stderr)
+        self.assertIn("atmos auth user configure --identity breakglass", result.stderr)
+
+    def test_SystemKeyringRoundTripOnSecretService(self):
+        if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
+            self.fail("dbus-run-session and gnome-keyring-daemon are needed (scripts/setup installs them)")
+        admin = iam_user("admin")
+        secret_file = os.path.join(self.dir, "secret")
+        with open(secret_file, "w", encoding="utf-8") as handle:
+            handle.write(admin["secret_access_key"] + "\n")
+        script = f"""
+set -e
+echo -n keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+"$ATMOS" auth user configure --identity breakglass --access-key-id {admin["access_key_id"]} < "$SECRET_FILE"
+ATMOS_MFA_TOKEN=$MFA "$ATMOS" auth exec --identity plat-dev/breakglass -- aws sts get-caller-identity --query Arn --output text
+realm=$("$ATMOS" auth whoami -i plat-dev/breakglass -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["realm"])')
+secret-tool lookup service "atmos_${{realm}}_breakglass" username atmos-auth | grep -c '"type":"aws"'
+"$ATMOS" auth logout breakglass --keychain
+secret-tool lookup service "atmos_${{realm}}_breakglass" username atmos-auth || echo gone
+"""
+        env = {**self.env, "ATMOS_KEYRING_TYPE": "system", "ATMOS": ATMOS, "SECRET_FILE": secret_file, "MFA": totp(self.mfa)}
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        result = subprocess.run(["dbus-run-session", "--", "sh", "-c", script], cwd=self.repo, env=env, capture_output=True,
+                                text=True, timeout=120, stdin=subprocess.DEVNULL)
+        TRANSCRIPTS.append(result.stdout + result.stderr)
+        self.assertEqual(result.returncode, 0, result.stderr[-3000:])
+        lines = result.stdout.split()
+        self.assertRegex(lines[0], r"^arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/")
+        self.assertEqual(lines[1:], ["1", "gone"])
+
+    def test_SystemKeyringWithoutBusFailsFast(self):
+        start = time.time()
+        env = {"ATMOS_KEYRING_TYPE": "system"}
+        result = self.atmos("auth", "login", "--identity", "breakglass", "--mfa-token", "123456", env=env, drop=("DBUS_SESSION_BUS_ADDRESS",))
+        self.assertLess(time.time() - start, 10)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("System keyring not available", result.stderr)
+        self.assertIn("aws user not configured", result.stderr)
 
     # --- Errors of §6 ---
 
