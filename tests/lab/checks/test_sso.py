@@ -181,6 +181,13 @@ class Portal(unittest.TestCase):
         plan = self.lab.client("s3", self.lab.role_credentials("plat-staging", "TerraformPlanAccess", "bob"), config=NO_RETRIES)
         plan.list_objects_v2(Bucket="acme-plat-staging-tfstate")
         self.assertRejected(lambda: plan.put_object(Bucket="acme-plat-staging-tfstate", Key="k", Body=b"x"), "AccessDenied")
+        # Plan may take and release Terraform's state lock (use_lockfile) but not write state.
+        plan.put_object(Bucket="acme-plat-staging-tfstate", Key="env/vpc/terraform.tfstate.tflock", Body=b"{}")
+        plan.delete_object(Bucket="acme-plat-staging-tfstate", Key="env/vpc/terraform.tfstate.tflock")
+        self.assertRejected(
+            lambda: plan.put_object(Bucket="acme-plat-staging-tfstate", Key="env/vpc/terraform.tfstate", Body=b"{}"),
+            "AccessDenied",
+        )
         apply = self.lab.client("s3", self.lab.role_credentials("plat-staging", "TerraformApplyAccess", "alice"))
         apply.put_object(Bucket="acme-plat-staging-tfstate", Key="k", Body=b"x")
 
