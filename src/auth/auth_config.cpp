@@ -59,6 +59,8 @@ AuthConfig AuthConfig::from(const Value& auth, std::map<std::string, std::string
     c.providers_.push_back(Provider{name, str_at(p, {"kind"}), p});
   }
   for (const auto& [name, i] : c.raw_.get("identities").as_map()) {
+    // `{default: true|false}` alone is a stack's marker selecting an identity, not a declaration of one.
+    if (i.is_map() && i.size() == 1 && i.has("default")) continue;
     Identity id;
     id.name = name;
     id.key = lower(name);

@@ -102,8 +102,8 @@ std::string IdentityChoice::reason() const {
     case IdentitySource::Flag: return "--identity flag";
     case IdentitySource::Environment: return "ATMOS_IDENTITY";
     case IdentitySource::Selected: return "selected interactively";
-    case IdentitySource::StackDefault: return "stack default (" + file + ")";
-    case IdentitySource::ConfigDefault: return "default (" + file + ")";
+    case IdentitySource::StackDefault: return "stack default from " + file;
+    case IdentitySource::ConfigDefault: return "default from " + file;
   }
   return "";
 }

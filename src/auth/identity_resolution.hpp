@@ -26,7 +26,7 @@ struct IdentityChoice {
   IdentitySource source = IdentitySource::Disabled;
   std::string identity;  // as configured (display case); empty when disabled
   std::string file;      // the file that set the default, for the two default sources
-  // "--identity flag", "ATMOS_IDENTITY", "stack default (orgs/acme/plat/dev/_defaults.yaml)", …
+  // "--identity flag", "ATMOS_IDENTITY", "stack default from stacks/orgs/acme/plat/dev/_defaults.yaml", …
   std::string reason() const;
 };
 

@@ -19,6 +19,7 @@
 #include "aws/sts.hpp"
 #include "aws/timestamp.hpp"
 #include "cli/args.hpp"
+#include "cli/auth_runtime.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -34,71 +35,9 @@ namespace {
 
 using namespace atmos::auth;
 
-// libcurl (and OpenSSL behind it) is only initialised when a command really calls AWS, so cache hits stay fast.
-class LazyCurlTransport final : public aws::HttpTransport {
- public:
-  explicit LazyCurlTransport(const Environment& env) : env_(env) {}
-  aws::HttpResponse send(const aws::HttpRequest& request, const aws::HttpTimeouts& timeouts) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!curl_) curl_ = std::make_unique<aws::CurlTransport>(env_);
-    }
-    return curl_->send(request, timeouts);
-  }
-
- private:
-  const Environment& env_;
-  std::mutex mutex_;
-  std::unique_ptr<aws::CurlTransport> curl_;
-};
-
-// A numbered menu on the terminal.
-class TerminalChooser final : public IdentityChooser {
- public:
-  explicit TerminalChooser(Terminal& terminal) : terminal_(terminal) {}
-  std::optional<std::string> choose(const std::string& title, const std::vector<std::string>& options) override {
-    std::string menu = title;
-    for (std::size_t i = 0; i < options.size(); ++i) menu += "\n  " + std::to_string(i + 1) + ") " + options[i];
-    terminal_.message(menu);
-    auto answer = terminal_.prompt("Number", false);
-    if (!answer) return std::nullopt;
-    try {
-      std::size_t n = std::stoul(*answer);
-      if (n >= 1 && n <= options.size()) {
-        terminal_.message("✓ Selected identity: " + options[n - 1]);
-        return options[n - 1];
-      }
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-  }
-
- private:
-  Terminal& terminal_;
-};
-
 // Everything one auth command works with; built once per process.
-struct AuthCommand {
-  explicit AuthCommand(const ParsedArgs& args)
-      : cfg(load_config(args)),
-        config(AuthConfig::from(cfg.raw.get("auth"), cfg.identity_files)),
-        transport(env),
-        browser(env),
-        keyring(make_keyring(keyring_settings(), env, terminal)),
-        world{env, transport, clock, terminal, browser, *keyring},
-        manager(config, compute_realm(env, config.raw().get("realm").is_string() ? config.raw().get("realm").as_string() : "", cfg.config_dir),
-                world) {}
-
-  KeyringSettings keyring_settings() const {
-    Value k = cfg.raw.at({"auth", "keyring"});
-    auto str = [&](std::initializer_list<std::string_view> p) {
-      Value v = k.at(p);
-      return v.is_string() ? v.as_string() : std::string();
-    };
-    return {str({"type"}), str({"spec", "path"}), str({"spec", "password_env"})};
-  }
-
-  bool interactive() const { return terminal.stdin_is_terminal() && !in_ci(env); }
+struct AuthCommand : AuthRuntime {
+  explicit AuthCommand(const ParsedArgs& args) : AuthRuntime(load_config(args)) {}
 
   // --identity, ATMOS_IDENTITY, then the defaults of atmos.yaml and the active profile (stack defaults do not
   // apply to `atmos auth`).
@@ -136,16 +75,6 @@ struct AuthCommand {
     return o;
   }
 
-  config::CliConfig cfg;
-  AuthConfig config;
-  ProcessEnvironment env;
-  LazyCurlTransport transport;
-  aws::SystemClock clock;
-  ProcessTerminal terminal;
-  ProcessBrowser browser;
-  std::unique_ptr<Keyring> keyring;
-  World world;
-  Manager manager;
 };
 
 std::vector<std::string> normalise_identity_flag(std::vector<std::string> args) {

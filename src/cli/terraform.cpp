@@ -5,9 +5,12 @@
 #include <set>
 
 #include "cli/args.hpp"
+#include "cli/auth_runtime.hpp"
 #include "cli/context.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
+#include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
 #include "terraform/runner.hpp"
 
@@ -89,11 +92,101 @@ terraform::RunnerSettings settings_from(const config::CliConfig& cfg, const Pars
 }
 
 terraform::Target resolve_target(const config::CliConfig& cfg, const std::string& component, const std::string& stack,
-                                 const std::vector<std::string>& cli_args) {
+                                 const std::vector<std::string>& cli_args, stacks::StackComponent* found = nullptr) {
   stacks::StackEngine& engine = process_engine(cfg);
   stacks::StackComponent sc = engine.find_component(component, stack);
+  if (found) *found = sc;
   return terraform::Target{component, sc.stack, engine.workspace(sc), engine.describe_component(sc, cli_args)};
 }
+
+// A path as a person reads it: relative to the repository's base path when inside it.
+std::string display_path(const std::string& path, const config::CliConfig& cfg) {
+  std::string rel = std::filesystem::path(path).lexically_relative(cfg.base_path_abs).string();
+  return rel.empty() || rel.rfind("..", 0) == 0 ? path : rel;
+}
+
+// The account an identity lands in, as its configuration names it.
+std::string account_of(const auth::AuthConfig& config, const std::string& identity) {
+  const auth::Identity* id = config.find_identity(identity);
+  if (!id) return "";
+  if (id->kind == "aws/permission-set") {
+    std::string account = id->str({"principal", "account", "name"});
+    Value numeric = id->raw.at({"principal", "account", "id"});
+    if (!numeric.is_null()) account = numeric.is_string() ? numeric.as_string() : describe_value(numeric);
+    return account;
+  }
+  std::string arn = id->kind == "aws/user" ? id->str({"credentials", "mfa_arn"}) : id->str({"principal", "assume_role"});
+  std::size_t start = 0;
+  for (int field = 0; field < 4 && start != std::string::npos; ++field) start = arn.find(':', start) + 1;
+  std::size_t end = arn.find(':', start);
+  return start == 0 || end == std::string::npos ? "" : arn.substr(start, end - start);
+}
+
+// Picks the identity for the run (flag > ATMOS_IDENTITY > the stack's default > the profile's default), says on
+// stderr which one and why, and authenticates it before Terraform starts (PRODUCT.md "never a wrong identity by
+// surprise"). A dry run resolves and reports but does not authenticate.
+class TerraformIdentity {
+ public:
+  TerraformIdentity(const config::CliConfig& cfg, const stacks::StackComponent& sc, bool dry_run)
+      : cfg_(cfg), sc_(sc), dry_run_(dry_run) {}
+
+  terraform::IdentityEnvironment operator()(const Value& section, const terraform::IdentitySelection& selection) {
+    using Mode = terraform::IdentitySelection::Mode;
+    if (selection.mode == Mode::Disabled) {
+      log::debug("Authentication explicitly disabled, skipping identity authentication");
+      return {};
+    }
+    Value auth = section.get("auth");
+    auth::AuthConfig probe = auth::AuthConfig::from(auth, cfg_.identity_files);
+    if (probe.empty() && selection.mode == Mode::Default) return {};
+    runtime_ = std::make_unique<AuthRuntime>(cfg_, auth);
+
+    auth::ResolutionRequest req;
+    if (selection.mode == Mode::Select) req.flag = "";
+    if (selection.mode == Mode::Named) (selection.source == "env" ? req.env : req.flag) = selection.name;
+    for (const auto& m : stacks::stack_default_identities(*sc_.manifest, sc_.component, sc_.section))
+      req.stack_defaults.push_back({m.identity, display_path(m.file, cfg_)});
+    req.config = &runtime_->config;
+    req.config_files = cfg_.loaded_files;
+    for (const auto& f : cfg_.profile_files) req.config_files.push_back(f);
+    TerminalChooser chooser(runtime_->terminal);
+    auth::IdentityChoice choice = auth::resolve_identity(req, runtime_->interactive() ? &chooser : nullptr);
+    if (choice.source == auth::IdentitySource::Disabled) return {};
+
+    std::string profiles;
+    for (const auto& p : cfg_.active_profiles) profiles += (profiles.empty() ? "" : ",") + p;
+    std::string account = account_of(runtime_->config, choice.identity);
+    description_ = choice.identity + (account.empty() ? "" : ", account " + account) + ", profile " +
+                   (profiles.empty() ? "(none)" : profiles);
+    std::fprintf(stderr, "%s %s (%s), account %s, profile %s\n", dry_run_ ? "Would run as" : "Running as",
+                 choice.identity.c_str(), choice.reason().c_str(), account.empty() ? "(unknown)" : account.c_str(),
+                 profiles.empty() ? "(none)" : profiles.c_str());
+    log::debug("Identity resolved identity={} reason={} stack={} component={}", choice.identity, choice.reason(),
+               sc_.stack, sc_.component);
+    if (!dry_run_) {
+      auth::AuthOptions options;
+      options.interactive = runtime_->interactive();
+      options.login_command = "atmos auth login --identity " + choice.identity;
+      options.mfa_token = runtime_->env.get_or("ATMOS_MFA_TOKEN", "");
+      runtime_->manager.authenticate(choice.identity, options);
+    }
+    auth::ChildEnvironment env = runtime_->manager.environment(choice.identity, true);
+    return terraform::IdentityEnvironment{env.set, env.unset};
+  }
+
+  // One line after a failed run, so the identity is in view next to Terraform's error.
+  void report_failure(int exit_code) const {
+    if (exit_code != 0 && !description_.empty())
+      std::fprintf(stderr, "Terraform exited with code %d running as %s\n", exit_code, description_.c_str());
+  }
+
+ private:
+  const config::CliConfig& cfg_;
+  const stacks::StackComponent& sc_;
+  bool dry_run_;
+  std::unique_ptr<AuthRuntime> runtime_;
+  std::string description_;
+};
 
 int run_generate(const std::vector<std::string>& argv) {
   if (argv.empty() || (argv[0] != "varfile" && argv[0] != "backend"))
@@ -135,8 +228,9 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   terraform::RunnerSettings settings = settings_from(cfg, args);
   terraform::RealFileSystem files;
   terraform::RealProcessRunner processes;
-  terraform::Runner runner(settings, terraform::RunnerServices{files, processes, os_environment()});
+  terraform::RunnerServices services{files, processes, os_environment()};
   if (inv.subcommand == "version") {
+    terraform::Runner runner(settings, services);
     std::string command = settings.command.empty() ? cfg.terraform_command : settings.command;
     return runner.version(command.empty() ? "terraform" : command);
   }
@@ -156,9 +250,15 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   ProcessEnvironment env;
   inv.identity = terraform::select_identity(args.last("identity"), env);
 
+  stacks::StackComponent sc;
   terraform::Target target =
-      resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2});
-  return runner.run(inv, target);
+      resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &sc);
+  TerraformIdentity identity(cfg, sc, inv.dry_run);
+  services.identity = std::ref(identity);
+  terraform::Runner runner(settings, services);
+  int code = runner.run(inv, target);
+  identity.report_failure(code);
+  return code;
 }
 
 }  // namespace atmos::cli

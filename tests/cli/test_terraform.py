@@ -52,7 +52,9 @@ class AcmeTerraform(unittest.TestCase):
         self.vpc = os.path.join(self.repo, "components", "terraform", "vpc")
         self.env = {"PATH": os.environ.get("PATH", ""), "HOME": os.path.join(self.tmp, "home"),
                     "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"), "ATMOS_GIT_ROOT_BASEPATH": "false",
-                    "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "CHECKPOINT_DISABLE": "1"}
+                    "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "CHECKPOINT_DISABLE": "1",
+                    # These tests exercise the runner with local state: Atmos authentication is switched off.
+                    "ATMOS_IDENTITY": "false"}
 
     def atmos(self, *args, timeout=180):
         return subprocess.run([BINARY, *args], cwd=self.repo, env=self.env, capture_output=True, text=True,

@@ -84,3 +84,9 @@ TEST(AuthConfig, GoDurations) {
   EXPECT_FALSE(parse_go_duration_seconds("1 hour"));
   EXPECT_FALSE(parse_go_duration_seconds("60"));
 }
+
+TEST(AuthConfig, DefaultOnlyEntriesAreMarkersNotIdentities) {
+  AuthConfig cfg = AuthConfig::from(parse_yaml("identities:\n  plat-dev/terraform: {default: true}\n"));
+  EXPECT_EQ(cfg.find_identity("plat-dev/terraform"), nullptr);
+  EXPECT_TRUE(cfg.empty());
+}

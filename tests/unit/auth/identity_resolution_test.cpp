@@ -92,7 +92,7 @@ TEST(IdentityResolution, StackDefaultBeatsConfigDefaultAndNamesItsFile) {
   IdentityChoice c = resolve_identity(r, nullptr);
   EXPECT_EQ(c.source, IdentitySource::StackDefault);
   EXPECT_EQ(c.identity, "plat-dev/terraform");
-  EXPECT_EQ(c.reason(), "stack default (stacks/orgs/acme/plat/dev/_defaults.yaml)");
+  EXPECT_EQ(c.reason(), "stack default from stacks/orgs/acme/plat/dev/_defaults.yaml");
 }
 
 TEST(IdentityResolution, ConfigDefaultWhenTheStackSaysNothing) {

@@ -4,6 +4,7 @@ variable "tenant" { type = string }
 variable "environment" { type = string }
 variable "stage" { type = string }
 variable "region" { type = string }
+variable "account_id" { type = string }
 variable "name" { type = string }
 variable "zone_name" { type = string }
 variable "tags" { type = map(string) }

@@ -4,6 +4,7 @@ variable "tenant" { type = string }
 variable "environment" { type = string }
 variable "stage" { type = string }
 variable "region" { type = string }
+variable "account_id" { type = string }
 variable "name" { type = string }
 variable "ipv4_primary_cidr_block" { type = string }
 variable "max_subnet_count" { type = number }
