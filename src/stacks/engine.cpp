@@ -1,6 +1,7 @@
 #include "stacks/engine.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -78,25 +79,33 @@ StackEngine::StackEngine(const config::CliConfig& cfg, TemplateRenderer renderer
     : cfg_(cfg), renderer_(renderer), processor_(cfg, std::move(renderer)) {}
 
 std::vector<std::string> StackEngine::find_manifests() const {
+  static const char* const kExtensions[] = {".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"};
   std::vector<std::string> out;
   std::set<std::string> seen;
+  auto add = [&](const std::string& m) {
+    if (!is_file(m)) return;
+    for (const auto& ex : cfg_.excluded_abs)
+      if (glob_match(ex, m)) return;
+    if (seen.insert(m).second) out.push_back(m);
+  };
   for (const auto& inc : cfg_.included_abs) {
-    std::vector<std::string> patterns;
     std::string ext = fs::path(inc).extension().string();
-    if (ext.empty() || (ext != ".yaml" && ext != ".yml" && ext != ".tmpl")) {
-      for (const char* e : {".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"}) patterns.push_back(inc + e);
-    } else {
-      patterns.push_back(inc);
+    if (!ext.empty() && (ext == ".yaml" || ext == ".yml" || ext == ".tmpl")) {
+      for (const auto& m : glob(inc)) add(m);
+      continue;
     }
-    for (const auto& p : patterns) {
-      for (const auto& m : glob(p)) {
-        if (!is_file(m)) continue;
-        bool excluded = false;
-        for (const auto& ex : cfg_.excluded_abs)
-          if (glob_match(ex, m)) excluded = true;
-        if (excluded || !seen.insert(m).second) continue;
-        out.push_back(m);
+    // Upstream globs `<path><ext>` for each extension. When the pattern ends in `*`, one walk of the pattern
+    // itself finds the same files; they are taken in upstream's order (every `.yaml` match, then `.yml`, …).
+    bool one_walk = !inc.empty() && inc.back() == '*';
+    std::vector<std::string> found = one_walk ? glob(inc) : std::vector<std::string>{};
+    for (const char* e : kExtensions) {
+      if (!one_walk) {
+        for (const auto& m : glob(inc + e)) add(m);
+        continue;
       }
+      std::size_t n = std::strlen(e);
+      for (const auto& m : found)
+        if (m.size() > n && m.compare(m.size() - n, n, e) == 0) add(m);
     }
   }
   return out;
