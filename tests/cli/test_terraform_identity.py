@@ -2,6 +2,7 @@
 """Which identity `atmos terraform` runs as, and how it says so (no AWS needed: dry runs and errors).
 Run: test_terraform_identity.py BINARY"""
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -73,6 +74,53 @@ class TerraformIdentity(unittest.TestCase):
         p = self.atmos("terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run", "--identity", ATMOS_PROFILE="developers")
         self.assertEqual(p.returncode, 1)
         self.assertIn("interactive identity selection: requires a TTY", p.stderr)
+
+
+    def on_terminal(self, args, answer, **env):
+        """Runs atmos with a pseudo-terminal as its controlling terminal; types `answer` at the first prompt."""
+        e = {"PATH": os.environ.get("PATH", ""), "HOME": os.path.join(self.tmp, "home"), "ATMOS_GIT_ROOT_BASEPATH": "false",
+             "XDG_CONFIG_HOME": os.path.join(self.tmp, "config"), "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"),
+             "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "TERM": "dumb"}
+        e.update(env)
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(self.repo)
+            os.execve(BINARY, [BINARY, *args], e)
+        out, answered = b"", False
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not answered and b"Number" in out:
+                os.write(fd, answer.encode() + b"\n")
+                answered = True
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+    def test_bare_identity_flag_on_a_terminal_offers_every_identity(self):
+        code, out = self.on_terminal(["terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run", "--identity"], "2",
+                                     ATMOS_PROFILE="developers")
+        self.assertEqual(code, 0, out)
+        self.assertIn("Select an identity:", out)
+        self.assertIn("Would run as core-auto/terraform (selected interactively)", out)
+
+    def test_two_stack_defaults_on_a_terminal_prompt_between_them(self):
+        defaults = os.path.join(self.repo, "stacks", "orgs", "acme", "plat", "dev", "_defaults.yaml")
+        with open(defaults, "a") as f:
+            f.write("    plat-prod/terraform:\n      default: true\n")
+        code, out = self.on_terminal(["terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run"], "2",
+                                     ATMOS_PROFILE="developers")
+        self.assertEqual(code, 0, out)
+        self.assertIn("Multiple default identities found. Please choose one:", out)
+        self.assertIn("Would run as plat-prod/terraform (selected interactively)", out)
+        p = self.atmos("terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run", ATMOS_PROFILE="developers")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("multiple default identities found: `[plat-dev/terraform plat-prod/terraform]`", p.stderr)
+        self.assertIn("plat-prod/terraform (set in stacks/orgs/acme/plat/dev/_defaults.yaml)", p.stderr)
 
 
 if __name__ == "__main__":
