@@ -1,20 +1,14 @@
 #include "terraform/identity.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "auth/identity_resolution.hpp"
 
 namespace atmos::terraform {
 namespace {
 
-bool is_disabling(std::string v) {
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-  return v == "false" || v == "0" || v == "no" || v == "off";
-}
-
 IdentitySelection from_value(const std::string& value, const std::string& source) {
   IdentitySelection s;
   s.source = source;
-  if (is_disabling(value)) {
+  if (auth::is_disabled_value(value)) {
     s.mode = IdentitySelection::Mode::Disabled;
   } else {
     s.mode = IdentitySelection::Mode::Named;
