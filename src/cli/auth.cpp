@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "auth/auth_config.hpp"
+#include "auth/console.hpp"
 #include "auth/identities/user.hpp"
 #include "auth/identity_resolution.hpp"
 #include "auth/manager.hpp"
@@ -312,6 +313,88 @@ int auth_exec(const std::vector<std::string>& argv) {
   return run_child(child_spec(c, identity, command.front(), std::vector<std::string>(command.begin() + 1, command.end()), {}));
 }
 
+std::string first_set(std::initializer_list<std::string> values) {
+  for (const auto& v : values)
+    if (!v.empty()) return v;
+  return "";
+}
+
+// `atmos auth shell [--shell <bin>] [-- shell args]`: the user's shell with the identity's environment, as exec
+// gives it, plus ATMOS_IDENTITY and ATMOS_SHLVL; a login shell (`-l`) unless arguments are given.
+int auth_shell(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"shell", 0, false}, {"mfa-token", 0, false}}));
+  if (!args.positionals.empty())
+    throw Error(ErrorKind::Usage, "unexpected argument: " + args.positionals.front())
+        .hint("Shell arguments go after --, e.g. atmos auth shell -- -c 'aws sts get-caller-identity'");
+  AuthCommand c(args);
+  std::string identity = c.resolve(args);
+  AuthSession session = ensure_session(c, args, identity);
+  std::string path_value = c.env.get_or("PATH", "");
+  std::string shell = first_set({args.get("shell"), c.env.get_or("ATMOS_SHELL", ""), c.env.get_or("SHELL", "")});
+  if (shell.empty()) shell = first_set({terraform::find_program("bash", path_value), terraform::find_program("sh", path_value), "/bin/sh"});
+  std::vector<std::string> shell_args = args.passthrough.empty() ? std::vector<std::string>{"-l"} : args.passthrough;
+  long level = 0;
+  try {
+    level = std::stol(c.env.get_or("ATMOS_SHLVL", "0"));
+  } catch (const std::exception&) {
+    level = 0;
+  }
+  std::string who = session.identity + " (" + session.chain.front() + ")";
+  log::debug("Starting shell shell={} identity={} level={}", shell, session.identity, level + 1);
+  c.terminal.message("\n→ Entering Atmos shell with identity: " + who + "\n  Type 'exit' to return to your normal shell\n");
+  int code = run_child(child_spec(c, identity, shell, shell_args, {{"ATMOS_IDENTITY", session.identity}, {"ATMOS_SHLVL", std::to_string(level + 1)}}));
+  c.terminal.message("\n← Exited Atmos shell for identity: " + who + "\n");
+  return code;
+}
+
+// `atmos auth console`: a console sign-in URL for the identity's role session. The URL signs in whoever holds
+// it, so it is printed only on request (--print-only, to stdout); otherwise the browser gets it.
+int auth_console(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"destination", 0, false},
+                                                                           {"duration", 0, false},
+                                                                           {"issuer", 0, false},
+                                                                           {"print-only", 0, true},
+                                                                           {"no-open", 0, true},
+                                                                           {"mfa-token", 0, false}}));
+  std::string destination = console_destination(args.get("destination"));
+  AuthCommand c(args);
+  std::string identity = c.resolve(args);
+  std::string root = c.config.chain(identity).front();
+  std::string duration_text_value = args.get("duration");
+  if (duration_text_value.empty()) {
+    const Provider* p = c.config.find_provider(root);
+    duration_text_value = p ? p->str({"console", "session_duration"}) : "";
+  }
+  if (duration_text_value.empty()) duration_text_value = "1h";
+  std::optional<long long> seconds = parse_go_duration_seconds(duration_text_value);
+  if (!seconds) throw Error(ErrorKind::Usage, "invalid console session duration: " + duration_text_value).hint("Use a duration such as 1h or 90m");
+  std::chrono::seconds duration = clamp_console_duration(std::chrono::seconds(*seconds));
+  AuthSession session = ensure_session(c, args, identity);
+  std::string region = session.credentials.region.empty() ? c.manager.region(identity) : session.credentials.region;
+  Secret url = console_signin_url(c.world, session.credentials.aws, region, args.get("issuer", "atmos"), destination);
+  if (args.flag("print-only")) {
+    std::fputs((url.reveal() + "\n").c_str(), stdout);
+    return 0;
+  }
+  aws::TimePoint ends = c.clock.now() + duration;
+  if (session.credentials.expiration && *session.credentials.expiration < ends) ends = *session.credentials.expiration;
+  c.terminal.message("\nConsole URL Generated\n\n" + table({{"Provider", session.chain.front()},
+                                                             {"Identity", session.identity},
+                                                             {"Destination", destination},
+                                                             {"Session Duration", duration_text(duration)},
+                                                             {"Session Expires", expires_text(ends, c.clock.now())}}));
+  if (!args.flag("no-open") && !in_ci(c.env)) {
+    if (c.browser.open(url.reveal())) {
+      c.terminal.message("✓ Opened console in browser");
+      return 0;
+    }
+    c.terminal.message("Could not open a browser: set $BROWSER, or run with a display for xdg-open.");
+  }
+  c.terminal.message("The console URL is not shown because it signs in whoever holds it.\n"
+                     "Run `atmos auth console --print-only` to print it to stdout.");
+  return 0;
+}
+
 int auth_validate(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"verbose", 'v', true}});
   config::CliConfig cfg = load_config(args);
@@ -490,7 +573,8 @@ int auth_user(const std::vector<std::string>& argv) {
 
 int cmd_auth(const std::vector<std::string>& args) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
-      {"env", auth_env}, {"exec", auth_exec}, {"list", auth_list}, {"login", auth_login}, {"logout", auth_logout}, {"user", auth_user}, {"validate", auth_validate}, {"whoami", auth_whoami},
+      {"console", auth_console}, {"env", auth_env},     {"exec", auth_exec}, {"list", auth_list},         {"login", auth_login},
+      {"logout", auth_logout},   {"shell", auth_shell}, {"user", auth_user}, {"validate", auth_validate}, {"whoami", auth_whoami},
   };
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::string usage = "Usage:\n  atmos auth [command]\n\nAvailable Commands:\n";

@@ -6,6 +6,7 @@ the lab issued. Secrets are compared with assertTrue(a == b), never printed."""
 
 import concurrent.futures
 import fcntl
+import http.client
 import json
 import os
 import pty
@@ -18,6 +19,7 @@ import tempfile
 import termios
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 ATMOS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "atmos"
@@ -508,6 +510,98 @@ secret-tool lookup service "atmos_${{realm}}_breakglass" username atmos-auth || 
         self.assertEqual(result.returncode, 1)
         self.assertIn("System keyring not available", result.stderr)
         self.assertIn("aws user not configured", result.stderr)
+
+    # --- auth shell ---
+
+    def test_ShellGetsTheIdentityEnvironmentAndPassesTheExitCode(self):
+        self.ok("auth", "login", drop=("CI",))
+        shell = self.script("fake-shell.sh", 'echo "args=$* identity=$ATMOS_IDENTITY level=$ATMOS_SHLVL profile=$AWS_PROFILE '
+                                             'key=${AWS_ACCESS_KEY_ID:-unset}"\nexit 5\n')
+        result = self.atmos("auth", "shell", env={"SHELL": shell, "ATMOS_SHLVL": "1", "AWS_ACCESS_KEY_ID": "AKIAAMBIENT"})
+        self.assertEqual(result.returncode, 5, result.stderr[-2000:])
+        self.assertEqual(result.stdout.strip(), "args=-l identity=plat-dev/terraform level=2 profile=plat-dev/terraform key=unset")
+        self.assertIn("→ Entering Atmos shell with identity: plat-dev/terraform (acme-sso)", result.stderr)
+        self.assertIn("Type 'exit' to return to your normal shell", result.stderr)
+        self.assertIn("← Exited Atmos shell for identity: plat-dev/terraform (acme-sso)", result.stderr)
+        preferred = self.atmos("auth", "shell", env={"SHELL": "/bin/false", "ATMOS_SHELL": shell})
+        self.assertEqual(preferred.returncode, 5, preferred.stderr[-2000:])
+        self.assertIn("identity=plat-dev/terraform", preferred.stdout)
+
+    def test_ShellRunsARealShellReadingStdinAndShellArguments(self):
+        self.ok("auth", "login", drop=("CI",))
+        interactive = self.atmos("auth", "shell", "--shell", "/bin/sh", input='echo "in $ATMOS_IDENTITY"\nexit 3\n')
+        self.assertEqual(interactive.returncode, 3, interactive.stderr[-2000:])
+        self.assertEqual(interactive.stdout.strip(), "in plat-dev/terraform")
+        arn = self.ok("auth", "shell", "-i", "core-auto/terraform", "--", "-c", "aws sts get-caller-identity --query Arn --output text",
+                      env={"SHELL": "/bin/sh"})
+        self.assertRegex(arn.stdout.strip(), r"^arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_TerraformApplyAccess_")
+        stray = self.atmos("auth", "shell", "extra")
+        self.assertEqual(stray.returncode, 1)
+        self.assertIn("unexpected argument: extra", stray.stderr)
+
+    # --- auth console ---
+
+    def test_ConsolePrintOnlyGivesALoginUrlThatSignsIn(self):
+        self.ok("auth", "login", drop=("CI",))
+        lab("POST", "/_lab/counters/reset")
+        run_env = {**self.env, "AWS_ENDPOINT_URL_SIGNIN": ENDPOINT}
+        result = subprocess.run([ATMOS, "auth", "console", "--print-only", "--destination", "s3"], cwd=self.repo, env=run_env,
+                                capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        TRANSCRIPTS.append(result.stderr)  # stdout is the sign-in URL itself, printed on request
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        url = result.stdout.strip()
+        self.assertEqual(len(result.stdout.splitlines()), 1)
+        prefix = ENDPOINT + "/federation?Action=login&Issuer=atmos&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fs3&SigninToken="
+        self.assertTrue(url.startswith(prefix), "the URL printed is not the lab's login URL for s3")
+        self.assertEqual(counts().get("signin:GetSigninToken"), 1)
+        self.assertIsNone(counts().get("sso:GetRoleCredentials"))
+        self.assertEqual(self.follow_login(url), (302, "https://console.aws.amazon.com/s3"))
+
+    def follow_login(self, url: str) -> tuple[int, str]:
+        parts = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            connection.request("GET", parts.path + "?" + parts.query)
+            response = connection.getresponse()
+            return response.status, response.getheader("Location", "")
+        finally:
+            connection.close()
+
+    def test_ConsoleOpensTheBrowserAndNeverShowsTheUrl(self):
+        self.ok("auth", "login", drop=("CI",))
+        seen = os.path.join(self.dir, "console-seen")
+        browser = self.script("console-browser.sh", 'curl -s -o /dev/null --noproxy "*" -w "%{http_code} %{redirect_url}" "$1" > "$SEEN.tmp"\n'
+                                                    'mv "$SEEN.tmp" "$SEEN"\n')
+        env = {"BROWSER": browser, "SEEN": seen, "AWS_ENDPOINT_URL_SIGNIN": ENDPOINT}
+        result = self.ok("auth", "console", "--destination", "https://console.aws.amazon.com/ec2/home", "--duration", "30m", env=env)
+        self.assertIn("✓ Opened console in browser", result.stderr)
+        self.assertIn("Session Duration  30m 0s", result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertNotIn("Action=login", result.stderr)
+        deadline = time.time() + 20
+        while not os.path.exists(seen) and time.time() < deadline:
+            time.sleep(0.05)
+        with open(seen, encoding="utf-8") as handle:
+            self.assertEqual(handle.read(), "302 https://console.aws.amazon.com/ec2/home")
+        os.remove(seen)
+
+        in_ci = self.ok("auth", "console", env={**env, "CI": "true"})
+        self.assertIn("--print-only", in_ci.stderr)
+        self.assertNotIn("Action=login", in_ci.stderr)
+        self.assertEqual(in_ci.stdout, "")
+        self.assertFalse(os.path.exists(seen))
+
+    def test_ConsoleErrors(self):
+        unknown = self.atmos("auth", "console", "--destination", "cloudfromation")
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("unknown console destination: cloudfromation", unknown.stderr)
+        self.assertIn("cloudformation", unknown.stderr)
+        bad = self.atmos("auth", "console", "--duration", "soon")
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("invalid console session duration: soon", bad.stderr)
+        not_signed_in = self.atmos("auth", "console", env={"CI": "true"})
+        self.assertEqual(not_signed_in.returncode, 2)
+        self.assertIn("atmos auth login --identity plat-dev/terraform", not_signed_in.stderr)
 
     # --- Errors of §6 ---
 
