@@ -165,7 +165,8 @@ class TerraformIdentity {
                sc_.stack, sc_.component);
     if (!dry_run_) {
       auth::AuthOptions options;
-      options.interactive = runtime_->interactive();
+      // Terraform may sign in (device flow, MFA prompt): the provider decides from CI, the terminal and $BROWSER.
+      options.interactive = true;
       options.login_command = "atmos auth login --identity " + choice.identity;
       options.mfa_token = runtime_->env.get_or("ATMOS_MFA_TOKEN", "");
       runtime_->manager.authenticate(choice.identity, options);
