@@ -52,6 +52,7 @@ struct AuthCommand : AuthRuntime {
     req.env = env.get("ATMOS_IDENTITY");
     req.config = &config;
     req.config_files = cfg.loaded_files;
+    req.config_files.insert(req.config_files.end(), cfg.profile_files.begin(), cfg.profile_files.end());
     TerminalChooser chooser(terminal);
     IdentityChoice choice = resolve_identity(req, interactive() ? &chooser : nullptr);
     if (choice.source == IdentitySource::Disabled) {
