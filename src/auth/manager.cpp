@@ -5,8 +5,8 @@
 #include <mutex>
 
 #include "auth/aws_files.hpp"
+#include "auth/digest.hpp"
 #include "auth/store/keyring.hpp"
-#include "aws/crypto.hpp"
 #include "aws/timestamp.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -67,7 +67,7 @@ std::string Manager::fingerprint(const std::vector<std::string>& chain) const {
     }
     material += to_json(raw.is_map() ? raw.without("default") : raw, JsonStyle::Compact) + "\n";
   }
-  return aws::hex(aws::sha256(material)).substr(0, 16);
+  return sha256_hex(material).substr(0, 16);
 }
 
 std::string Manager::root_dir(const std::vector<std::string>& chain) const {

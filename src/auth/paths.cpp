@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "aws/crypto.hpp"
+#include "auth/digest.hpp"
 #include "core/error.hpp"
 
 namespace atmos::auth {
@@ -50,7 +50,7 @@ Realm compute_realm(const Environment& env, const std::string& configured, const
   std::string clean = std::filesystem::path(config_dir).lexically_normal().generic_string();
   if (clean.size() > 1 && clean.back() == '/') clean.pop_back();
   std::transform(clean.begin(), clean.end(), clean.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string digest = aws::hex(aws::sha256(clean));
+  std::string digest = sha256_hex(clean);
   return {digest.substr(0, 16), "config-path"};
 }
 

@@ -1,5 +1,6 @@
 #include "auth/store/secret_service.hpp"
 
+#include <dlfcn.h>
 #include <libsecret/secret.h>
 
 #include <functional>
@@ -13,6 +14,50 @@ namespace atmos::auth {
 namespace {
 
 constexpr const char* kUser = "atmos-auth";
+constexpr const char* kLibrary = "libsecret-1.so.0";
+
+// libsecret (and GLib behind it) is loaded on the first keyring call, not at start-up: commands that never
+// touch the system keyring do not pay for loading and initialising a dozen GLib libraries.
+struct LibSecret {
+  using Lookup = gchar* (*)(const SecretSchema*, GCancellable*, GError**, ...);
+  using Store = gboolean (*)(const SecretSchema*, const gchar*, const gchar*, const gchar*, GCancellable*, GError**, ...);
+  using Clear = gboolean (*)(const SecretSchema*, GCancellable*, GError**, ...);
+  using Free = void (*)(gchar*);
+  using ErrorFree = void (*)(GError*);
+
+  Lookup lookup = nullptr;
+  Store store = nullptr;
+  Clear clear = nullptr;
+  Free free_password = nullptr;
+  ErrorFree error_free = nullptr;
+  std::string load_error;  // why it could not be loaded; "" when loaded
+};
+
+// Sets `fn`, or records the first missing symbol in `error`.
+template <typename Fn>
+void resolve(void* handle, const char* name, Fn& fn, std::string& error) {
+  fn = reinterpret_cast<Fn>(::dlsym(handle, name));
+  if (!fn && error.empty()) error = std::string(name) + " not found in " + kLibrary;
+}
+
+const LibSecret& libsecret() {
+  static const LibSecret lib = [] {
+    LibSecret l;
+    void* handle = ::dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      const char* why = ::dlerror();
+      l.load_error = why ? why : std::string(kLibrary) + " could not be loaded";
+      return l;
+    }
+    resolve(handle, "secret_password_lookup_sync", l.lookup, l.load_error);
+    resolve(handle, "secret_password_store_sync", l.store, l.load_error);
+    resolve(handle, "secret_password_clear_sync", l.clear, l.load_error);
+    resolve(handle, "secret_password_free", l.free_password, l.load_error);
+    resolve(handle, "g_error_free", l.error_free, l.load_error);
+    return l;
+  }();
+  return lib;
+}
 
 const SecretSchema* schema() {
   static const SecretSchema s = {"org.freedesktop.Secret.Generic",
@@ -30,7 +75,7 @@ struct Outcome {
 
 std::string take_error(GError* error) {
   std::string text = error && error->message ? error->message : "unknown Secret Service error";
-  if (error) g_error_free(error);
+  if (error) libsecret().error_free(error);
   return text;
 }
 
@@ -52,9 +97,15 @@ Outcome bounded(std::chrono::milliseconds timeout, std::function<Outcome()> call
 SecretServiceKeyring::SecretServiceKeyring(const Environment& env, std::chrono::milliseconds timeout)
     : has_bus_(!env.get_or("DBUS_SESSION_BUS_ADDRESS", "").empty()), timeout_(timeout) {}
 
+std::string SecretServiceKeyring::unavailable_reason() const {
+  if (!has_bus_) return "no D-Bus session bus";
+  return libsecret().load_error;
+}
+
 bool SecretServiceKeyring::available() {
-  if (has_bus_) return true;
-  if (!warned_) log::warn("System keyring not available (no D-Bus session), using no-op keyring for reads");
+  std::string why = unavailable_reason();
+  if (why.empty()) return true;
+  if (!warned_) log::warn("System keyring not available ({}), using no-op keyring for reads", why);
   warned_ = true;
   return false;
 }
@@ -64,13 +115,13 @@ std::optional<Secret> SecretServiceKeyring::get(const std::string& key) {
   log::debug("Reading system keyring service={}", key);
   return bounded(timeout_, [key] {
            GError* error = nullptr;
-           gchar* value = secret_password_lookup_sync(schema(), nullptr, &error, "service", key.c_str(), "username", kUser, nullptr);
+           gchar* value = libsecret().lookup(schema(), nullptr, &error, "service", key.c_str(), "username", kUser, nullptr);
            Outcome out;
            if (error) {
              out.error = take_error(error);
            } else if (value) {
              out.value = Secret(std::string(value));
-             secret_password_free(value);
+             libsecret().free_password(value);
            }
            return out;
          })
@@ -78,13 +129,13 @@ std::optional<Secret> SecretServiceKeyring::get(const std::string& key) {
 }
 
 void SecretServiceKeyring::set(const std::string& key, const Secret& value) {
-  if (!available())
-    throw KeyringError("the system keyring is not available (no D-Bus session bus); use ATMOS_KEYRING_TYPE=file");
+  if (std::string why = unavailable_reason(); !why.empty())
+    throw KeyringError("the system keyring is not available (" + why + "); use ATMOS_KEYRING_TYPE=file");
   log::debug("Writing system keyring service={}", key);
   bounded(timeout_, [key, value] {
     GError* error = nullptr;
     std::string label = "Password for '" + std::string(kUser) + "' on '" + key + "'";
-    secret_password_store_sync(schema(), SECRET_COLLECTION_DEFAULT, label.c_str(), value.reveal().c_str(), nullptr, &error, "service",
+    libsecret().store(schema(), SECRET_COLLECTION_DEFAULT, label.c_str(), value.reveal().c_str(), nullptr, &error, "service",
                                key.c_str(), "username", kUser, nullptr);
     Outcome out;
     if (error) out.error = take_error(error);
@@ -96,7 +147,7 @@ bool SecretServiceKeyring::remove(const std::string& key) {
   if (!available()) return false;
   return bounded(timeout_, [key] {
            GError* error = nullptr;
-           gboolean removed = secret_password_clear_sync(schema(), nullptr, &error, "service", key.c_str(), "username", kUser, nullptr);
+           gboolean removed = libsecret().clear(schema(), nullptr, &error, "service", key.c_str(), "username", kUser, nullptr);
            Outcome out;
            if (error) out.error = take_error(error);
            out.flag = removed;

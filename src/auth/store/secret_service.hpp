@@ -4,6 +4,8 @@
 // Every call runs on a worker thread and is abandoned after the timeout, so a locked keyring that would pop a
 // prompt, or a D-Bus that never answers, cannot hang a command. Without a session bus the keyring is
 // unavailable: reads miss with a warning (upstream's fallback), writes fail with an error naming the `file` keyring.
+// libsecret itself is loaded (dlopen) on the first call that needs it; when it is missing the keyring is
+// unavailable in the same way.
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,9 @@ class SecretServiceKeyring final : public Keyring {
   std::string type() const override { return "system"; }
 
  private:
+  // Why the keyring cannot be used ("" when it can): no session bus, or libsecret could not be loaded.
+  std::string unavailable_reason() const;
+  // False (with a warning, once) when unavailable.
   bool available();
 
   bool has_bus_;

@@ -235,11 +235,20 @@ class AuthE2E(unittest.TestCase):
         self.assertEqual(none.returncode, 1)
         self.assertIn("no command specified", none.stderr)
 
-    def test_WarmCacheMakesNoNetworkCall(self):
+    def test_WarmCacheMakesNoNetworkCallAndReadsNoKeyring(self):
         self.ok("auth", "login", drop=("CI",))
         lab("POST", "/_lab/counters/reset")
         self.ok("auth", "env", "--identity", "plat-dev/terraform")
         self.ok("auth", "exec", "--identity", "plat-dev/terraform", "--", "true")
+        self.assertEqual(counts(), {})
+        # A file keyring without its password fails on any read; an unreachable Secret Service warns on any use.
+        keyring = os.path.join(self.dir, "never-read")
+        for keyring_env in ({"ATMOS_KEYRING_TYPE": "file", "ATMOS_KEYRING_FILE_PATH": keyring},
+                            {"ATMOS_KEYRING_TYPE": "system", "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + keyring}):
+            for args in (("auth", "env", "--identity", "plat-dev/terraform"), ("auth", "exec", "--identity", "plat-dev/terraform", "--", "true")):
+                result = self.ok(*args, env=keyring_env)
+                self.assertNotIn("keyring", result.stderr.lower().replace("keyring_type", ""), keyring_env)
+        self.assertFalse(os.path.exists(keyring))
         self.assertEqual(counts(), {})
 
     def test_ChangedConfigurationIsNotServedFromCache(self):
