@@ -1,5 +1,6 @@
 #include "auth/manager.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -244,21 +245,88 @@ bool Manager::logout_identity(std::string_view identity, bool keyring) {
   return removed;
 }
 
-void Manager::logout_provider(std::string_view name) {
-  const Provider* p = nullptr;
+const Provider& Manager::configured_provider(std::string_view name) const {
   for (const auto& candidate : config_.providers())
-    if (lower(candidate.name) == lower(name)) p = &candidate;
-  if (!p) throw Error(ErrorKind::Auth, "provider not found in configuration").explain("Provider `" + std::string(name) + "` is not configured.");
+    if (lower(candidate.name) == lower(name)) return candidate;
+  throw Error(ErrorKind::Auth, "provider not found in configuration").explain("Provider `" + std::string(name) + "` is not configured.");
+}
+
+void Manager::logout_provider(std::string_view name) {
+  const Provider& p = configured_provider(name);
   for (const auto& id : config_.identities()) {
     try {
-      if (config_.chain(id.name).front() == p->name) logout_identity(id.name, false);
+      if (config_.chain(id.name).front() == p.name) logout_identity(id.name, false);
     } catch (const Error&) {
       continue;
     }
   }
-  provider(p->name).logout();
+  provider(p.name).logout();
   std::error_code ec;
-  std::filesystem::remove_all(aws_file_paths(world_.env, realm_.value, p->name).dir, ec);
+  std::filesystem::remove_all(aws_file_paths(world_.env, realm_.value, p.name).dir, ec);
+}
+
+std::vector<std::string> Manager::logout_identity_plan(std::string_view identity, bool keyring) const {
+  std::vector<std::string> chain = config_.chain(identity);
+  const Identity* target = config_.find_identity(identity);
+  AwsFilePaths paths = aws_file_paths(world_.env, realm_.value, root_dir(chain));
+  std::vector<std::string> plan;
+  if (AwsFiles(paths).read(target->key)) plan.push_back("[" + target->key + "] in " + paths.credentials + " and " + paths.config);
+  if (keyring) plan.push_back("keyring item " + keyring_key(realm_.value, target->key) + " (if present)");
+  return plan;
+}
+
+std::vector<std::string> Manager::logout_provider_plan(std::string_view name) const {
+  const Provider& p = configured_provider(name);
+  std::vector<std::string> plan;
+  for (const auto& id : config_.identities()) {
+    try {
+      if (config_.chain(id.name).front() != p.name) continue;
+    } catch (const Error&) {
+      continue;
+    }
+    for (auto& line : logout_identity_plan(id.name, false)) plan.push_back(std::move(line));
+  }
+  plan.push_back("the cached sign-in session of provider " + p.name + " (if any)");
+  std::string dir = aws_file_paths(world_.env, realm_.value, p.name).dir;
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) plan.push_back("directory " + dir);
+  return plan;
+}
+
+std::vector<std::string> Manager::logout_other_realms(bool dry_run) {
+  namespace fs = std::filesystem;
+  fs::path base = fs::path(xdg_config_home(world_.env)) / "atmos";
+  std::vector<fs::path> aws_dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(base, ec)) {
+    std::string name = entry.path().filename().string();
+    // `<base>/profiles/` holds configuration profiles, never credentials.
+    if (name == realm_.value || name == "profiles" || !entry.is_directory(ec)) continue;
+    // `<base>/aws/<root>/` is the layout from before realms; `<base>/<realm>/aws/<root>/` every realm's.
+    fs::path aws_dir = name == "aws" ? entry.path() : entry.path() / "aws";
+    if (fs::is_directory(aws_dir, ec)) aws_dirs.push_back(aws_dir);
+  }
+  std::vector<std::string> files;
+  for (const auto& aws_dir : aws_dirs) {
+    for (const auto& root : fs::directory_iterator(aws_dir, ec)) {
+      for (const char* name : {"credentials", "config"}) {
+        fs::path file = root.path() / name;
+        if (!fs::is_regular_file(file, ec)) continue;
+        files.push_back(file.string());
+        if (dry_run) continue;
+        fs::remove(file, ec);
+        fs::remove(file.string() + ".lock", ec);
+      }
+      if (!dry_run) fs::remove(root.path(), ec);
+    }
+    if (!dry_run) {
+      fs::remove(aws_dir, ec);
+      if (aws_dir.filename() == "aws" && aws_dir.parent_path() != base) fs::remove(aws_dir.parent_path(), ec);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  log::debug("Other realms' AWS files count={} dry_run={}", files.size(), dry_run);
+  return files;
 }
 
 }  // namespace atmos::auth

@@ -67,12 +67,22 @@ class Manager {
   bool logout_identity(std::string_view identity, bool keyring);
   // Logs out every identity rooted at the provider, forgets the provider's session and removes its directory.
   void logout_provider(std::string_view provider);
+  // What logout_identity / logout_provider would remove, one line each for the user; nothing is changed
+  // (`atmos auth logout --dry-run`). Throw Error like their counterparts.
+  std::vector<std::string> logout_identity_plan(std::string_view identity, bool keyring) const;
+  std::vector<std::string> logout_provider_plan(std::string_view provider) const;
+  // The credentials and config files of every other realm under the same base directory
+  // (`<base>/<realm>/aws/<root>/…`, and the pre-realm `<base>/aws/<root>/…`), removed unless `dry_run`, with
+  // their lock files and the directories left empty (`atmos auth logout --all-realms`). Returns the files.
+  std::vector<std::string> logout_other_realms(bool dry_run);
 
   std::string fingerprint(const std::vector<std::string>& chain) const;
   std::string root_dir(const std::vector<std::string>& chain) const;
 
  private:
   CredentialProvider& provider(const std::string& name);
+  // Case-insensitive; throws Error `provider not found in configuration`.
+  const Provider& configured_provider(std::string_view name) const;
   IdentityStep& identity_step(const std::string& name);
   std::optional<Credentials> from_file(const std::vector<std::string>& chain);
   Credentials run_chain(const std::vector<std::string>& chain, const AuthOptions& options, bool force);

@@ -474,34 +474,64 @@ int auth_list(const std::vector<std::string>& argv) {
 }
 
 
+// `atmos auth logout`: an identity, --provider, --all; --all-realms also clears the AWS files other realms
+// (other repositories, ATMOS_AUTH_REALM values) left under the same base directory; --dry-run only lists.
 int auth_logout(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, {{"provider", 'p', false}, {"all", 0, true}, {"keychain", 0, true}, {"force", 0, true}});
+  ParsedArgs args = parse_args(argv, {{"provider", 'p', false},
+                                      {"all", 0, true},
+                                      {"all-realms", 0, true},
+                                      {"dry-run", 0, true},
+                                      {"keychain", 0, true},
+                                      {"force", 0, true}});
   AuthCommand c(args);
   bool keychain = args.flag("keychain");
-  std::vector<std::string> done;
-  if (args.flag("all")) {
-    for (const auto& p : c.config.providers()) {
-      c.manager.logout_provider(p.name);
-      done.push_back("provider " + p.name);
+  bool dry_run = args.flag("dry-run");
+  std::vector<std::string> done;  // what was removed, or with --dry-run what would be
+  auto add = [&](std::vector<std::string> lines) {
+    for (auto& line : lines)
+      if (std::find(done.begin(), done.end(), line) == done.end()) done.push_back(std::move(line));
+  };
+  auto identity = [&](const std::string& name) {
+    if (dry_run) {
+      add(c.manager.logout_identity_plan(name, keychain));
+    } else if (c.manager.logout_identity(name, keychain)) {
+      add({c.config.find_identity(name)->name});
     }
+  };
+  auto provider = [&](const std::string& name) {
+    if (dry_run) {
+      add(c.manager.logout_provider_plan(name));
+    } else {
+      c.manager.logout_provider(name);
+      add({"provider " + name});
+    }
+  };
+  if (args.flag("all") || args.flag("all-realms")) {
+    for (const auto& p : c.config.providers()) provider(p.name);
     for (const auto& id : c.config.identities()) {
       try {
-        if (c.manager.logout_identity(id.name, keychain)) done.push_back(id.name);
+        identity(id.name);
       } catch (const Error& e) {
         log::debug("Skipping identity that cannot be resolved identity={} error={}", id.name, e.message());
       }
     }
+    if (args.flag("all-realms")) add(c.manager.logout_other_realms(dry_run));
   } else if (args.has("provider")) {
-    c.manager.logout_provider(args.get("provider"));
-    done.push_back("provider " + args.get("provider"));
+    provider(args.get("provider"));
   } else if (!args.positionals.empty()) {
     const std::string& name = args.positionals.front();
     if (!c.config.find_identity(name))
       throw Error(ErrorKind::Auth, "identity not found in configuration").explain("Identity `" + name + "` is not configured.");
-    c.manager.logout_identity(name, keychain);
-    done.push_back(c.config.find_identity(name)->name);
+    identity(name);
+    if (!dry_run && done.empty()) done.push_back(c.config.find_identity(name)->name);
   } else {
-    throw Error(ErrorKind::Usage, "nothing to log out").hint("Name an identity, or pass --provider <name> or --all");
+    throw Error(ErrorKind::Usage, "nothing to log out").hint("Name an identity, or pass --provider <name>, --all or --all-realms");
+  }
+  if (dry_run) {
+    std::string text = done.empty() ? "Dry run: nothing to remove." : "Dry run: nothing was removed. Would remove:";
+    for (const auto& d : done) text += "\n  - " + d;
+    c.terminal.message(text);
+    return 0;
   }
   std::string text = "✓ Logged out";
   for (const auto& d : done) text += "\n  " + d;

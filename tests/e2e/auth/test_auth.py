@@ -331,6 +331,55 @@ class AuthE2E(unittest.TestCase):
         self.assertEqual(unknown.returncode, 1)
         self.assertIn("identity not found in configuration", unknown.stderr)
 
+    def snapshot(self) -> dict:
+        found = {}
+        for base in (os.path.join(self.home, ".config", "atmos"), os.path.join(self.home, ".cache", "atmos")):
+            for root, _, files in os.walk(base):
+                for name in files:
+                    with open(os.path.join(root, name), "rb") as handle:
+                        found[os.path.join(root, name)] = handle.read()
+        return found
+
+    def test_LogoutDryRunListsAndRemovesNothing(self):
+        self.ok("auth", "login", drop=("CI",))
+        before = self.snapshot()
+        one = self.ok("auth", "logout", "plat-dev/terraform", "--dry-run", "--keychain")
+        self.assertIn("Dry run: nothing was removed. Would remove:", one.stderr)
+        self.assertRegex(one.stderr, r"- \[plat-dev/terraform\] in \S+/aws/acme-sso/credentials and \S+/aws/acme-sso/config")
+        self.assertRegex(one.stderr, r"- keyring item atmos_[0-9a-f]{16}_plat-dev/terraform \(if present\)")
+        provider = self.ok("auth", "logout", "--provider", "acme-sso", "--dry-run")
+        self.assertIn("- the cached sign-in session of provider acme-sso (if any)", provider.stderr)
+        self.assertRegex(provider.stderr, r"- directory \S+/aws/acme-sso\n")
+        everything = self.ok("auth", "logout", "--all", "--dry-run")
+        self.assertEqual(everything.stderr.count("[plat-dev/terraform]"), 1)
+        nothing = self.ok("auth", "logout", "core-auto/terraform", "--dry-run")
+        self.assertIn("Dry run: nothing to remove.", nothing.stderr)
+        self.assertTrue(self.snapshot() == before, "a dry run changed files")
+
+    def test_LogoutAllRealmsClearsEveryRealmButNotProfiles(self):
+        self.ok("auth", "login", drop=("CI",))
+        self.ok("auth", "login", "--identity", "core-auto/terraform", env={"ATMOS_AUTH_REALM": "other-repo"})
+        legacy = os.path.join(self.home, ".config", "atmos", "aws", "acme-sso")
+        os.makedirs(legacy)
+        with open(os.path.join(legacy, "credentials"), "w", encoding="utf-8") as handle:
+            handle.write("[old]\naws_access_key_id = AKIAOLD\n")
+        profile = os.path.join(self.home, ".config", "atmos", "profiles", "dev", "atmos.yaml")
+        os.makedirs(os.path.dirname(profile))
+        with open(profile, "w", encoding="utf-8") as handle:
+            handle.write("logs: {level: Info}\n")
+        self.assertEqual(len(self.credentials_files()), 5)
+        before = self.snapshot()
+        dry = self.ok("auth", "logout", "--all-realms", "--dry-run")
+        self.assertIn("/atmos/other-repo/aws/acme-sso/credentials", dry.stderr)
+        self.assertIn("/atmos/aws/acme-sso/credentials", dry.stderr)
+        self.assertTrue(self.snapshot() == before, "a dry run changed files")
+        self.ok("auth", "logout", "--all-realms")
+        self.assertEqual(self.credentials_files(), [])
+        self.assertFalse(os.path.exists(os.path.join(self.home, ".config", "atmos", "other-repo")))
+        self.assertTrue(os.path.exists(profile))
+        cache = os.path.join(self.home, ".cache", "atmos", "aws-sso", "sessions")
+        self.assertEqual([f for f in os.listdir(cache) if f.endswith(".json")], [])
+
     # --- Single flight across processes ---
 
     def run_many(self, count: int, *args: str) -> list[subprocess.CompletedProcess]:
