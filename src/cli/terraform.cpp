@@ -96,7 +96,7 @@ terraform::Target resolve_target(const config::CliConfig& cfg, const std::string
   stacks::StackEngine& engine = process_engine(cfg);
   stacks::StackComponent sc = engine.find_component(component, stack);
   if (found) *found = sc;
-  return terraform::Target{component, sc.stack, engine.workspace(sc), engine.describe_component(sc, cli_args)};
+  return terraform::Target{component, sc.stack, engine.workspace(sc), engine.describe_component(sc, cli_args, false)};
 }
 
 // A path as a person reads it: relative to the repository's base path when inside it.

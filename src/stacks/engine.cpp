@@ -355,23 +355,26 @@ StackComponent StackEngine::find_component(const std::string& component, const s
   return candidates.front();
 }
 
-Value StackEngine::describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args) {
+Value StackEngine::describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args,
+                                      bool provenance) {
   Value v = decorate_common(sc, Value());
   List imports;
   for (const auto& i : sc.manifest->imports) imports.emplace_back(i);
   v = v.with("imports", Value::list(imports));
-  List dl;
-  for (const auto& d : component_dependencies(*sc.manifest, sc.component, sc.section)) dl.emplace_back(d);
-  v = v.with("deps", Value::list(dl));
-  v = v.with("deps_all", Value::list(dl));
-  v = v.with("sources", config_sources(*sc.manifest, sc.component, sc.section));
+  if (provenance) {
+    List dl;
+    for (const auto& d : component_dependencies(*sc.manifest, sc.component, sc.section)) dl.emplace_back(d);
+    v = v.with("deps", Value::list(dl));
+    v = v.with("deps_all", Value::list(dl));
+    v = v.with("sources", config_sources(*sc.manifest, sc.component, sc.section));
+  }
   v = v.with("component_type", Value("terraform"));
   v = render_section_templates(v);
   std::string folder = str_of(v.get("component"));
   std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
-  v = v.with("component_info", Value::map({{"component_path", Value(dir)},
-                                           {"component_type", Value("terraform")},
-                                           {"terraform_config", inspect_terraform_module(dir)}}));
+  Map info{{"component_path", Value(dir)}, {"component_type", Value("terraform")}};
+  if (provenance) info.emplace_back("terraform_config", inspect_terraform_module(dir));
+  v = v.with("component_info", Value::map(std::move(info)));
   List args;
   for (const auto& a : cli_args) args.emplace_back(a);
   v = v.with("cli_args", Value::list(args));

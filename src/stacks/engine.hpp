@@ -51,7 +51,9 @@ class StackEngine {
   StackComponent find_component(const std::string& component, const std::string& stack);
 
   // The decorated section as `describe component` / `terraform` see it (before output filtering).
-  Value describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args);
+  // `provenance` adds what only a description needs: `sources`, `deps` and the module's `terraform_config`
+  // (Terraform runs skip them).
+  Value describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args, bool provenance = true);
 
   // §6.1 `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
   struct DescribeStacksOptions {
