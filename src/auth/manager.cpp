@@ -8,6 +8,7 @@
 #include "auth/aws_files.hpp"
 #include "auth/digest.hpp"
 #include "auth/store/keyring.hpp"
+#include "aws/errors.hpp"
 #include "aws/timestamp.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -143,10 +144,23 @@ Credentials Manager::run_chain(const std::vector<std::string>& chain, const Auth
     creds = provider(chain.front()).authenticate(options);
   }
   log::debug("Authenticating identity chain chainLength={} startIndex={}", chain.size(), start);
+  bool signed_in_again = false;
   for (std::size_t i = start; i < chain.size(); ++i) {
     const Identity* id = config_.find_identity(chain[i]);
     log::debug("Authenticating identity step step={} identity={} kind={}", i, id->name, id->kind);
-    creds = identity_step(id->name).authenticate(creds, options);
+    try {
+      creds = identity_step(id->name).authenticate(creds, options);
+    } catch (const aws::AwsError& e) {
+      // The provider's cached session was revoked or expired on the server although the cache still trusted it:
+      // forget it and sign in once more (refresh is impossible without it, so this is the device flow, which
+      // in CI stops with the command to run).
+      if (signed_in_again || root_identity || i != start || e.code() != "UnauthorizedException") throw;
+      signed_in_again = true;
+      log::debug("Cached provider session rejected by AWS; signing in again provider={}", chain.front());
+      provider(chain.front()).logout();
+      creds = provider(chain.front()).authenticate(options);
+      --i;
+    }
   }
   std::lock_guard lock(g_memo_mutex);
   memo()[memo_key] = creds;

@@ -375,6 +375,23 @@ class Troubleshooting(unittest.TestCase):
         self.assertIn("Verification Code", p.stderr)
         self.assertRegex(p.stdout, r"Plan: \d+ to add, \d+ to change, \d+ to destroy")
 
+    def test_6_session_rejected_by_aws(self):
+        # The lab moves nine hours ahead, so AWS rejects the cached SSO token that atmos (on this machine's clock)
+        # still trusts: atmos forgets it and signs in again — in CI it stops with the command to run.
+        self.addCleanup(lab, "POST", "/_lab/clock", {"offset_seconds": 0})
+        actor = self.developer("rejected")
+        actor.ok("auth", "login", "--provider", "acme-sso")
+        lab("POST", "/_lab/clock", {"offset_seconds": 32400})
+        ci = actor.atmos("terraform", "plan", "vpc", "-s", "plat-use2-sandbox", CI="true")
+        self.assertEqual(ci.returncode, 2, describe(ci))
+        self.assertIn("atmos auth login", ci.stderr)
+        # Outside CI the same situation runs the device flow (Terraform itself would now fail the lab's clock-skew
+        # check, so signing in is shown with `auth login`).
+        p = actor.ok("auth", "login", "--identity", "plat-sandbox/terraform")
+        self.assertIn("Verification Code", p.stderr)
+        self.assertIn("Authentication successful", p.stderr)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
