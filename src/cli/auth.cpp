@@ -43,6 +43,18 @@ struct AuthCommand : AuthRuntime {
   // --identity, ATMOS_IDENTITY, then the defaults of atmos.yaml and the active profile (stack defaults do not
   // apply to `atmos auth`).
   std::string resolve(const ParsedArgs& args) {
+    std::vector<std::string> named;
+    if (auto f = args.last("identity"); f && !f->empty()) named.push_back(*f);
+    if (auto v = env.get("ATMOS_IDENTITY"); v && !v->empty()) named.push_back(*v);
+    try {
+      return resolve_named(args);
+    } catch (Error& e) {
+      if (!named.empty()) add_profile_hints(e, cfg, named);
+      throw;
+    }
+  }
+
+  std::string resolve_named(const ParsedArgs& args) {
     if (config.identities().empty())
       throw Error(ErrorKind::Auth, "no identities available")
           .explain("No auth identities are configured in " + files_text() + ".")

@@ -2,6 +2,8 @@
 
 #include "auth/paths.hpp"
 
+#include <algorithm>
+
 namespace atmos::cli {
 
 AuthRuntime::AuthRuntime(config::CliConfig cli_config) : AuthRuntime(cli_config, cli_config.raw.get("auth")) {}
@@ -27,6 +29,33 @@ auth::KeyringSettings AuthRuntime::keyring_settings() const {
     return v.is_string() ? v.as_string() : std::string();
   };
   return {str({"type"}), str({"spec", "path"}), str({"spec", "password_env"})};
+}
+
+void add_profile_hints(Error& e, const config::CliConfig& cfg, const std::vector<std::string>& identities) {
+  ProcessEnvironment env;
+  std::vector<std::vector<std::string>> defining(identities.size());
+  for (const auto& profile : config::available_profiles(cfg, env)) {
+    if (std::find(cfg.active_profiles.begin(), cfg.active_profiles.end(), profile) != cfg.active_profiles.end()) continue;
+    auth::AuthConfig other;
+    try {
+      config::ConfigRequest req;
+      req.env = &env;
+      req.profiles = {profile};
+      config::CliConfig loaded = config::load_cli_config(req);
+      other = auth::AuthConfig::from(loaded.raw.get("auth"));
+    } catch (const Error&) {
+      continue;
+    }
+    for (std::size_t i = 0; i < identities.size(); ++i)
+      if (other.find_identity(identities[i])) defining[i].push_back(profile);
+  }
+  for (std::size_t i = 0; i < identities.size(); ++i) {
+    if (defining[i].empty()) continue;
+    std::string list;
+    for (const auto& p : defining[i]) list += (list.empty() ? "" : ", ") + p;
+    e.hint("Identity `" + identities[i] + "` is defined in profile" + (defining[i].size() > 1 ? "s " : " ") + list +
+           ": re-run with --profile " + defining[i].front() + " (or ATMOS_PROFILE=" + defining[i].front() + ")");
+  }
 }
 
 }  // namespace atmos::cli

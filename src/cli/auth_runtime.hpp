@@ -17,6 +17,7 @@
 #include "aws/curl_transport.hpp"
 #include "config/cli_config.hpp"
 #include "core/environment.hpp"
+#include "core/error.hpp"
 
 namespace atmos::cli {
 
@@ -84,5 +85,10 @@ struct AuthRuntime {
   auth::World world;
   auth::Manager manager;
 };
+
+// When a command names identities the active configuration does not define: adds a hint for each profile that
+// does ("Identity `x` is defined in profile `p`" and "Re-run with --profile p"). Reads the other profiles only on
+// this error path.
+void add_profile_hints(Error& e, const config::CliConfig& cfg, const std::vector<std::string>& identities);
 
 }  // namespace atmos::cli

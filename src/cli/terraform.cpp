@@ -150,7 +150,17 @@ class TerraformIdentity {
     req.config_files = cfg_.loaded_files;
     for (const auto& f : cfg_.profile_files) req.config_files.push_back(f);
     TerminalChooser chooser(runtime_->terminal);
-    auth::IdentityChoice choice = auth::resolve_identity(req, runtime_->interactive() ? &chooser : nullptr);
+    auth::IdentityChoice choice;
+    try {
+      choice = auth::resolve_identity(req, runtime_->interactive() ? &chooser : nullptr);
+    } catch (Error& e) {
+      std::vector<std::string> named;
+      if (req.flag && !req.flag->empty()) named.push_back(*req.flag);
+      if (req.env) named.push_back(*req.env);
+      for (const auto& m : req.stack_defaults) named.push_back(m.identity);
+      add_profile_hints(e, cfg_, named);
+      throw;
+    }
     if (choice.source == auth::IdentitySource::Disabled) return {};
 
     std::string profiles;

@@ -111,6 +111,31 @@ std::vector<std::string> config_dir_files(const std::string& dir) {
   return files;
 }
 
+// Where profiles are looked up, first match wins (atmos-stacks.md §1.4).
+std::vector<std::string> profile_roots_of(const Value& raw, const std::string& config_dir, const std::string& cwd,
+                                          const Environment& env) {
+  std::vector<std::string> roots;
+  Value bp = raw.at({"profiles", "base_path"});
+  if (bp.is_string() && !bp.as_string().empty()) roots.push_back(join(config_dir.empty() ? cwd : config_dir, bp.as_string()));
+  if (!config_dir.empty()) roots.push_back(join(config_dir, ".atmos/profiles"));
+  std::string xdg = env.get_or("ATMOS_XDG_CONFIG_HOME", env.get_or("XDG_CONFIG_HOME", ""));
+  if (xdg.empty() && env.get("HOME")) xdg = join(*env.get("HOME"), ".config");
+  if (!xdg.empty()) roots.push_back(join(xdg, "atmos/profiles"));
+  if (!config_dir.empty()) roots.push_back(join(config_dir, "profiles"));
+  return roots;
+}
+
+std::vector<std::string> profiles_in(const std::vector<std::string>& roots) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (const auto& root : roots) {
+    if (!is_dir(root)) continue;
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_directory()) names.insert(it->path().filename().string());
+  }
+  return {names.begin(), names.end()};
+}
+
 class Loader {
  public:
   Loader(const ConfigRequest& req) : req_(req), env_(*req.env) {}
@@ -420,15 +445,7 @@ class Loader {
   }
 
   std::vector<std::string> profile_roots(const CliConfig& cfg) const {
-    std::vector<std::string> roots;
-    Value bp = raw_.at({"profiles", "base_path"});
-    if (bp.is_string() && !bp.as_string().empty()) roots.push_back(join(cfg.config_dir.empty() ? req_.cwd : cfg.config_dir, bp.as_string()));
-    if (!cfg.config_dir.empty()) roots.push_back(join(cfg.config_dir, ".atmos/profiles"));
-    std::string xdg = env_.get_or("ATMOS_XDG_CONFIG_HOME", env_.get_or("XDG_CONFIG_HOME", ""));
-    if (xdg.empty() && env_.get("HOME")) xdg = join(*env_.get("HOME"), ".config");
-    if (!xdg.empty()) roots.push_back(join(xdg, "atmos/profiles"));
-    if (!cfg.config_dir.empty()) roots.push_back(join(cfg.config_dir, "profiles"));
-    return roots;
+    return profile_roots_of(raw_, cfg.config_dir, req_.cwd, env_);
   }
 
   std::string find_profile(const CliConfig& cfg, const std::string& name) const {
@@ -440,16 +457,7 @@ class Loader {
     return "";
   }
 
-  std::vector<std::string> list_profiles(const CliConfig& cfg) const {
-    std::set<std::string> names;
-    std::error_code ec;
-    for (const auto& root : profile_roots(cfg)) {
-      if (!is_dir(root)) continue;
-      for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_directory()) names.insert(it->path().filename().string());
-    }
-    return {names.begin(), names.end()};
-  }
+  std::vector<std::string> list_profiles(const CliConfig& cfg) const { return profiles_in(profile_roots(cfg)); }
 
   void set(CliConfig& cfg, std::initializer_list<std::string_view> path, Value v) {
     std::vector<std::string_view> keys(path);
@@ -678,6 +686,10 @@ Value atmos_cli_config_dump(const CliConfig& cfg) {
                              {"components", components},
                              {"stacks", stacks_settings_dump(cfg)},
                              {"workflows", workflows}});
+}
+
+std::vector<std::string> available_profiles(const CliConfig& cfg, const Environment& env) {
+  return profiles_in(profile_roots_of(cfg.raw, cfg.config_dir, fs::current_path().string(), env));
 }
 
 std::string default_user_agent() { return std::string("Atmos/") + ATMOS_VERSION_STRING + " (Cloud Posse; +https://atmos.tools)"; }

@@ -76,6 +76,9 @@ Value stacks_settings_dump(const CliConfig& cfg);
 // Loads and merges everything. Throws Error (exit 2 for an unknown profile, 1 otherwise).
 CliConfig load_cli_config(const ConfigRequest& request);
 
+// Names of the profiles that can be activated (every search location, sorted).
+std::vector<std::string> available_profiles(const CliConfig& cfg, const Environment& env);
+
 // Upstream's `append_user_agent` default.
 std::string default_user_agent();
 

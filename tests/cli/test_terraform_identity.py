@@ -61,6 +61,17 @@ class TerraformIdentity(unittest.TestCase):
         self.assertIn('Component default identity "plat-dev/terraform" (set in stacks/orgs/acme/plat/dev/_defaults.yaml) '
                       "is not defined in the active global auth configuration", p.stderr)
 
+    def test_profiles_that_define_a_missing_identity_are_named(self):
+        p = self.atmos("terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run")
+        self.assertIn("Identity `plat-dev/terraform` is defined in profiles developers, devops, github-apply, github-plan, "
+                      "managers, superadmin: re-run with --profile developers", p.stderr)
+        p = self.atmos("terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run", "-i", "plat-dev/root",
+                       ATMOS_PROFILE="developers")
+        self.assertIn("Identity `plat-dev/root` is defined in profile managers: re-run with --profile managers", p.stderr)
+        p = self.atmos("auth", "whoami", "--identity", "plat-dev/root", ATMOS_PROFILE="developers")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("Identity `plat-dev/root` is defined in profile managers", p.stderr)
+
     def test_unknown_identity_lists_what_the_profile_defines(self):
         p = self.atmos("terraform", "plan", "vpc", "-s", "plat-use2-dev", "--dry-run", "-i", "plat-dev/terrafrom",
                        ATMOS_PROFILE="developers")
