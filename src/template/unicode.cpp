@@ -1,5 +1,7 @@
 #include "template/unicode.hpp"
 
+#include "core/utf8.hpp"
+
 namespace atmos::tmpl::unicode {
 
 namespace {
@@ -63,24 +65,7 @@ Decoded decode_last(std::string_view s) {
 
 bool valid_rune(char32_t r) { return r <= kMaxRune && !(r >= 0xD800 && r <= 0xDFFF); }
 
-void append_utf8(std::string& out, char32_t r) {
-  if (!valid_rune(r)) r = kRuneError;
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
+void append_utf8(std::string& out, char32_t r) { atmos::append_utf8(out, valid_rune(r) ? r : kRuneError); }
 
 bool valid_utf8(std::string_view s) {
   while (!s.empty()) {

@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
 #include "core/yaml_emit.hpp"
+#include "core/utf8.hpp"
 #include "core/yaml_load.hpp"
 
 namespace fs = std::filesystem;
@@ -67,23 +68,7 @@ std::string unquote(std::string_view q) {
     i += static_cast<std::size_t>(n);
     return v;
   };
-  auto utf8 = [&](std::uint32_t r) {
-    if (r < 0x80) {
-      out += static_cast<char>(r);
-    } else if (r < 0x800) {
-      out += static_cast<char>(0xC0 | (r >> 6));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    } else if (r < 0x10000) {
-      out += static_cast<char>(0xE0 | (r >> 12));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (r >> 18));
-      out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    }
-  };
+  auto utf8 = [&](std::uint32_t r) { atmos::append_utf8(out, static_cast<char32_t>(r)); };
   for (std::size_t i = 1; i + 1 < q.size();) {
     char c = q[i++];
     if (c != '\\') {
