@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "auth/auth_config.hpp"
 #include "auth/console.hpp"
@@ -35,6 +36,28 @@ namespace atmos::cli {
 namespace {
 
 using namespace atmos::auth;
+
+// Identities carrying any of `tags` (their `tags` list), in name order.
+std::vector<const Identity*> tagged_identities(const AuthConfig& config, const std::vector<std::string>& tags) {
+  std::vector<const Identity*> out;
+  for (const auto& id : config.identities())
+    for (const auto& t : id.raw.get("tags").as_list())
+      if (t.is_string() && std::find(tags.begin(), tags.end(), t.as_string()) != tags.end()) {
+        out.push_back(&id);
+        break;
+      }
+  return out;
+}
+
+std::string available_tags(const AuthConfig& config) {
+  std::set<std::string> all;
+  for (const auto& id : config.identities())
+    for (const auto& t : id.raw.get("tags").as_list())
+      if (t.is_string()) all.insert(t.as_string());
+  std::string out;
+  for (const auto& t : all) out += (out.empty() ? "" : ", ") + t;
+  return out.empty() ? "(no identity has tags)" : out;
+}
 
 // Everything one auth command works with; built once per process.
 struct AuthCommand : AuthRuntime {
@@ -73,6 +96,27 @@ struct AuthCommand : AuthRuntime {
     }
     log::debug("Identity resolved identity={} reason={}", choice.identity, choice.reason());
     return choice.identity;
+  }
+
+  // `--tags`: the one identity carrying any of them, or a choice among several on a terminal.
+  std::string resolve_tags(const std::vector<std::string>& tags) {
+    std::vector<const Identity*> matches = tagged_identities(config, tags);
+    if (matches.empty())
+      throw Error(ErrorKind::Auth, "no identities match the specified tags").hint("Available tags: " + available_tags(config));
+    if (matches.size() == 1) return matches.front()->name;
+    std::vector<std::string> names;
+    for (const auto* id : matches) names.push_back(id->name);
+    TerminalChooser chooser(terminal);
+    if (!interactive()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw Error(ErrorKind::Auth, "interactive identity selection: requires a TTY")
+          .explain("The tags match several identities: " + list + ".")
+          .hint("Pass --identity <name>, or tags that match one identity");
+    }
+    auto chosen = chooser.choose("Select an identity:", names);
+    if (!chosen) throw Error(ErrorKind::Auth, "user aborted", 130);
+    return *chosen;
   }
 
   std::string files_text() const {
@@ -138,7 +182,8 @@ std::vector<FlagSpec> with_common(std::vector<FlagSpec> specs) {
 }
 
 int auth_login(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"provider", 'p', false}, {"mfa-token", 0, false}}));
+  ParsedArgs args = parse_args(normalise_identity_flag(argv),
+                               with_common({{"provider", 'p', false}, {"mfa-token", 0, false}, {"tags", 0, false}}));
   AuthCommand c(args);
   auto now = [&] { return c.clock.now(); };
   std::vector<std::pair<std::string, std::string>> rows{{"Realm", c.manager.realm().value + " (" + c.manager.realm().source + ")"}};
@@ -151,7 +196,9 @@ int auth_login(const std::vector<std::string>& argv) {
     if (!creds.region.empty()) rows.emplace_back("Region", creds.region);
     rows.emplace_back("Expires", expires_text(creds.expiration, now()));
   } else {
-    std::string identity = c.resolve(args);
+    std::string identity = args.has("tags") && !args.has("identity") && !c.env.get("ATMOS_IDENTITY")
+                               ? c.resolve_tags(args.list("tags"))
+                               : c.resolve(args);
     AuthSession s = c.manager.authenticate(identity, c.options(args, identity), true);
     rows.emplace_back("Provider", s.chain.front());
     rows.emplace_back("Identity", s.identity);
@@ -424,9 +471,16 @@ int auth_validate(const std::vector<std::string>& argv) {
 }
 
 int auth_list(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, {{"format", 'f', false}, {"providers", 0, false}, {"identities", 0, false}});
+  ParsedArgs args =
+      parse_args(argv, {{"format", 'f', false}, {"providers", 0, false}, {"identities", 0, false}, {"tags", 0, false}});
   config::CliConfig cfg = load_config(args);
   AuthConfig config = AuthConfig::from(cfg.raw.get("auth"), cfg.identity_files);
+  if (args.has("tags")) {
+    // Only the identities carrying one of the tags (and the providers they need).
+    Map kept;
+    for (const auto* id : tagged_identities(config, args.list("tags"))) kept.emplace_back(id->name, id->raw);
+    config = AuthConfig::from(config.raw().with("identities", Value::map(std::move(kept))), cfg.identity_files);
+  }
   std::string format = args.get("format", "tree");
   if (format == "json" || format == "yaml") {
     // Static keys in the configuration are never printed.
@@ -490,6 +544,7 @@ int auth_list(const std::vector<std::string>& argv) {
 // (other repositories, ATMOS_AUTH_REALM values) left under the same base directory; --dry-run only lists.
 int auth_logout(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"provider", 'p', false},
+                                      {"tags", 0, false},
                                       {"all", 0, true},
                                       {"all-realms", 0, true},
                                       {"dry-run", 0, true},
@@ -528,6 +583,16 @@ int auth_logout(const std::vector<std::string>& argv) {
       }
     }
     if (args.flag("all-realms")) add(c.manager.logout_other_realms(dry_run));
+  } else if (args.has("tags")) {
+    if (args.has("provider") || !args.positionals.empty())
+      throw Error(ErrorKind::Usage, "--tags cannot be combined with an identity, --provider or --all");
+    std::vector<const Identity*> matches = tagged_identities(c.config, args.list("tags"));
+    if (matches.empty())
+      throw Error(ErrorKind::Auth, "no identities match the specified tags").hint("Available tags: " + available_tags(c.config));
+    for (const auto* id : matches) {
+      identity(id->name);
+      if (!dry_run) add({id->name});
+    }
   } else if (args.has("provider")) {
     provider(args.get("provider"));
   } else if (!args.positionals.empty()) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Black-box checks of build/atmos: what a person sees for bad input (PRODUCT.md "Bad input") and the
 example repository's output. Run: test_cli.py BINARY"""
+import json
 import os
 import shutil
 import subprocess
@@ -129,6 +130,47 @@ class BadInput(unittest.TestCase):
         p = r2.run("validate", "stacks")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("All stacks validated successfully", p.stderr)
+
+
+TAGGED_AUTH = """
+auth:
+  providers:
+    sso: {kind: aws/iam-identity-center, start_url: "https://x.awsapps.com/start", region: us-east-1}
+  identities:
+    dev/admin: {kind: aws/permission-set, via: {provider: sso}, principal: {name: Admin, account: {id: "1"}}, tags: [dev, admin]}
+    prod/admin: {kind: aws/permission-set, via: {provider: sso}, principal: {name: Admin, account: {id: "2"}}, tags: [prod, admin]}
+    prod/read: {kind: aws/permission-set, via: {provider: sso}, principal: {name: Read, account: {id: "2"}}, tags: [prod]}
+"""
+
+
+class AuthTags(unittest.TestCase):
+    def setUp(self):
+        self.repo = Repo({})
+        self.addCleanup(self.repo.close)
+        with open(os.path.join(self.repo.dir, "atmos.yaml"), "a") as f:
+            f.write(TAGGED_AUTH)
+
+    def test_list_filters_by_tag(self):
+        p = self.repo.run("auth", "list", "--tags", "dev", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(json.loads(p.stdout)["identities"]), ["dev/admin"])
+
+    def test_login_with_unmatched_tags_lists_the_tags(self):
+        p = self.repo.run("auth", "login", "--tags", "staging", env={"CI": "true"})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no identities match the specified tags", p.stderr)
+        self.assertIn("Available tags: admin, dev, prod", p.stderr)
+
+    def test_login_with_several_matches_needs_a_terminal(self):
+        p = self.repo.run("auth", "login", "--tags", "prod", env={"CI": "true"})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("interactive identity selection: requires a TTY", p.stderr)
+        self.assertIn("prod/admin, prod/read", p.stderr)
+
+    def test_logout_by_tag_dry_run(self):
+        p = self.repo.run("auth", "logout", "--tags", "admin", "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Dry run", p.stderr)
 
 
 class Example(unittest.TestCase):
