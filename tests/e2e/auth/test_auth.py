@@ -543,6 +543,12 @@ class AuthE2E(unittest.TestCase):
         script = f"""
 set -e
 echo -n keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# Wait until the unlocked daemon owns the Secret Service name; otherwise D-Bus may start a second, locked one.
+for i in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
+    string:org.freedesktop.secrets 2>/dev/null | grep -q true && break
+  sleep 0.05
+done
 "$ATMOS" auth user configure --identity breakglass --access-key-id {admin["access_key_id"]} < "$SECRET_FILE"
 ATMOS_MFA_TOKEN=$MFA "$ATMOS" auth exec --identity plat-dev/breakglass -- aws sts get-caller-identity --query Arn --output text
 realm=$("$ATMOS" auth whoami -i plat-dev/breakglass -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["realm"])')
