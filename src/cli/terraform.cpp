@@ -180,6 +180,16 @@ class TerraformIdentity {
       options.login_command = "atmos auth login --identity " + choice.identity;
       options.mfa_token = runtime_->env.get_or("ATMOS_MFA_TOKEN", "");
       runtime_->manager.authenticate(choice.identity, options);
+      // Identities marked `required: true` are signed in too (upstream's hook), without failing the run.
+      for (const auto& id : runtime_->config.identities()) {
+        if (!id.raw.get("required").is_bool() || !id.raw.get("required").as_bool() || auth::lower(id.name) == auth::lower(choice.identity))
+          continue;
+        try {
+          runtime_->manager.authenticate(id.name, options);
+        } catch (const Error& e) {
+          log::warn("Failed to authenticate additional identity (non-fatal) identity={} error={}", id.name, e.message());
+        }
+      }
     }
     auth::ChildEnvironment env = runtime_->manager.environment(choice.identity, true);
     return terraform::IdentityEnvironment{env.set, env.unset};

@@ -100,6 +100,19 @@ class Story(unittest.TestCase):
         self.assertIn("AccessDenied", p.stderr)
         self.assertIn("running as plat-staging/terraform, account plat-staging, profile developers", p.stderr)
 
+    def test_4_required_identities_are_signed_in_too(self):
+        profile = os.path.join(self.repo, "profiles", "developers", "atmos.yaml")
+        with open(profile) as f:
+            text = f.read()
+        self.addCleanup(lambda: open(profile, "w").write(text))
+        with open(profile, "w") as f:
+            f.write(text.replace("    core-network/terraform:\n", "    core-network/terraform:\n      required: true\n", 1))
+        self.ok("terraform", "plan", "vpc", "-s", "plat-use2-sandbox")
+        p = self.ok("auth", "env", "--identity", "core-network/terraform", "--format", "json")
+        credentials = json.loads(p.stdout)["AWS_SHARED_CREDENTIALS_FILE"]
+        with open(credentials) as f:
+            self.assertIn("[core-network/terraform]", f.read())
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
