@@ -520,7 +520,57 @@ int auth_list(const std::vector<std::string>& argv) {
     std::fputs(table(rows).c_str(), stdout);
     return 0;
   }
-  if (format != "tree") throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use tree, table, json or yaml");
+  // The parent of each identity in the graph: its `via` (provider or identity).
+  auto parent_of = [](const Identity& id) { return id.via_provider.empty() ? id.via_identity : id.via_provider; };
+  auto quote = [](const std::string& text) {
+    std::string out = "\"";
+    for (char ch : text) out += ch == '"' ? std::string("\\\"") : std::string(1, ch);
+    return out + "\"";
+  };
+  if (format == "graphviz") {
+    std::string out = "digraph atmos_auth {\n  rankdir=LR;\n";
+    for (const auto& p : config.providers())
+      out += "  " + quote(p.name) + " [shape=box, label=" + quote(p.name + "\\n" + p.kind) + "];\n";
+    for (const auto& id : config.identities())
+      out += "  " + quote(id.name) + " [shape=ellipse, label=" + quote(id.name + "\\n" + id.kind) + (id.is_default ? ", penwidth=2" : "") + "];\n";
+    for (const auto& id : config.identities())
+      if (!parent_of(id).empty()) out += "  " + quote(parent_of(id)) + " -> " + quote(id.name) + ";\n";
+    std::fputs((out + "}\n").c_str(), stdout);
+    return 0;
+  }
+  if (format == "mermaid") {
+    std::map<std::string, std::string> ids;
+    std::string out = "graph LR\n";
+    int n = 0;
+    for (const auto& p : config.providers()) {
+      ids[p.name] = "p" + std::to_string(n++);
+      out += "  " + ids[p.name] + "[" + quote(p.name + "<br/>" + p.kind) + "]\n";
+    }
+    for (const auto& id : config.identities()) {
+      ids[lower(id.name)] = "i" + std::to_string(n++);
+      out += "  " + ids[lower(id.name)] + "([" + quote(id.name + "<br/>" + id.kind + (id.is_default ? " (default)" : "")) + "])\n";
+    }
+    for (const auto& id : config.identities()) {
+      std::string parent = parent_of(id);
+      auto it = ids.find(id.via_provider.empty() ? lower(parent) : parent);
+      if (!parent.empty() && it != ids.end()) out += "  " + it->second + " --> " + ids[lower(id.name)] + "\n";
+    }
+    std::fputs(out.c_str(), stdout);
+    return 0;
+  }
+  if (format == "markdown") {
+    std::string out = "## Providers\n\n| Provider | Kind |\n|---|---|\n";
+    for (const auto& p : config.providers()) out += "| " + p.name + " | " + p.kind + " |\n";
+    out += "\n## Identities\n\n| Identity | Kind | Via | Principal | Default |\n|---|---|---|---|---|\n";
+    for (const auto& id : config.identities())
+      out += "| " + id.name + " | " + id.kind + " | " + parent_of(id) + " | " + principal(id) + " | " + (id.is_default ? "yes" : "") + " |\n";
+    std::fputs(out.c_str(), stdout);
+    return 0;
+  }
+  if (format != "tree")
+    throw Error(ErrorKind::Usage, "invalid format")
+        .explain("unsupported format: " + format)
+        .hint("Use tree, table, json, yaml, graphviz, mermaid or markdown");
   std::string out = "Authentication Configuration\n";
   std::vector<std::string> roots;
   for (const auto& p : config.providers()) roots.push_back(p.name);

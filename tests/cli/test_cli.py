@@ -155,6 +155,19 @@ class AuthTags(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(sorted(json.loads(p.stdout)["identities"]), ["dev/admin"])
 
+    def test_list_graph_formats(self):
+        p = self.repo.run("auth", "list", "--format", "graphviz")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('"sso" -> "dev/admin";', p.stdout)
+        p = self.repo.run("auth", "list", "--format", "mermaid")
+        self.assertIn("graph LR", p.stdout)
+        self.assertIn("p0 --> i1", p.stdout)
+        p = self.repo.run("auth", "list", "--format", "markdown")
+        self.assertIn("| prod/read | aws/permission-set | sso | Read @ 2 |  |", p.stdout)
+        p = self.repo.run("auth", "list", "--format", "svg")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("unsupported format: svg", p.stderr)
+
     def test_login_with_unmatched_tags_lists_the_tags(self):
         p = self.repo.run("auth", "login", "--tags", "staging", env={"CI": "true"})
         self.assertEqual(p.returncode, 1)
