@@ -4,12 +4,14 @@
 #include <array>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <set>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json_emit.hpp"
 #include "core/merge.hpp"
 
 namespace atmos::stacks {
@@ -156,6 +158,26 @@ class ComponentResolver {
   std::map<std::string, BaseConfig> cache_;
 };
 
+// atmos.yaml's `auth` under a manifest's stack-wide `auth`. Many manifests carry equal stack-wide `auth` (the
+// same stage's default identity), so the merge is done once per distinct content and the result is shared too —
+// which also lets the printers render this (often large) subtree once for all of them. The stack-wide section is
+// small (default markers), so its JSON text is the key; the atmos.yaml section is one node per process.
+Value global_auth(const Value& atmos_auth, const Value& stack_auth, ListMergeStrategy s) {
+  struct Entry {
+    Value atmos_auth, merged;
+  };
+  static std::mutex mutex;
+  static std::map<std::pair<const void*, std::string>, Entry> cache;
+  std::pair<const void*, std::string> key{atmos_auth.identity(), to_json(stack_auth, JsonStyle::Compact)};
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second.merged;
+  }
+  Value merged = deep_merge(atmos_auth, stack_auth, s);
+  std::lock_guard lock(mutex);
+  return cache.emplace(std::move(key), Entry{atmos_auth, merged}).first->second.merged;
+}
+
 Value merge_chain(std::initializer_list<Value> layers, ListMergeStrategy s) { return deep_merge(std::vector<Value>(layers), s); }
 
 std::string last_non_empty(std::initializer_list<std::string> values, std::string fallback = "") {
@@ -198,7 +220,7 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
   Value g_source = section(tf, "source", file_key);
   Value g_provision = section(tf, "provision", file_key);
   // atmos.yaml's auth sits under the stack's auth layers; merged once per manifest.
-  Value g_auth_with_atmos = deep_merge(map_or_empty(cfg.raw.get("auth")), g_auth, strategy);
+  Value g_auth_with_atmos = global_auth(map_or_empty(cfg.raw.get("auth")), g_auth, strategy);
   Value github_integration = cfg.raw.at({"integrations", "github"});
   std::string separator = cfg.get_string({"components", "terraform", "workspace", "prefix_separator"}, "-");
 
