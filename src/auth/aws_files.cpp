@@ -8,6 +8,7 @@
 
 #include "auth/files.hpp"
 #include "aws/timestamp.hpp"
+#include "core/file.hpp"
 #include "core/log.hpp"
 
 namespace atmos::auth {
@@ -78,7 +79,7 @@ void replace_section(std::vector<IniSection>& sections, IniSection section) {
 template <class Edit>
 bool edit_file(const std::string& path, Edit edit) {
   FileLock lock(path, kLockTimeout);
-  std::string text = read_file(path).value_or("");
+  std::string text = read_file_if_exists(path).value_or("");
   std::vector<IniSection> sections = parse_ini(text);
   bool changed = edit(sections);
   if (!changed) return false;
@@ -127,7 +128,7 @@ void AwsFiles::write(const std::string& profile, const aws::Credentials& credent
 }
 
 std::optional<StoredCredentials> AwsFiles::read(const std::string& profile) const {
-  std::optional<std::string> text = read_file(paths_.credentials);
+  std::optional<std::string> text = read_file_if_exists(paths_.credentials);
   if (!text) return std::nullopt;
   std::vector<IniSection> sections = parse_ini(*text);
   wipe(*text);
@@ -162,8 +163,8 @@ bool AwsFiles::remove(const std::string& profile) const {
     };
   };
   bool removed = false;
-  if (read_file(paths_.credentials)) removed |= edit_file(paths_.credentials, drop(profile));
-  if (read_file(paths_.config)) removed |= edit_file(paths_.config, drop(config_section_name(profile)));
+  if (read_file_if_exists(paths_.credentials)) removed |= edit_file(paths_.credentials, drop(profile));
+  if (read_file_if_exists(paths_.config)) removed |= edit_file(paths_.config, drop(config_section_name(profile)));
   return removed;
 }
 

@@ -71,29 +71,6 @@ void write_private_file(const std::string& path, const std::string& content) {
   }
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
-    throw io_error("cannot read", path);
-  }
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Error e = io_error("cannot read", path);
-      ::close(fd);
-      throw e;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 FileLock::FileLock(const std::string& path, std::chrono::milliseconds timeout) {
   fd_ = open_lock_file(path);
   auto deadline = std::chrono::steady_clock::now() + timeout;

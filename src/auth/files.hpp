@@ -14,9 +14,6 @@ void make_private_dirs(const std::string& dir);
 // Replaces `path` with `content` atomically, mode 0600; the parent directory is created 0700. Throws Error(Io).
 void write_private_file(const std::string& path, const std::string& content);
 
-// The file's content, nullopt when it does not exist. Throws Error(Io) on other read failures.
-std::optional<std::string> read_file(const std::string& path);
-
 // An exclusive lock on `<path>.lock`, released on destruction. Blocks up to `timeout`, then throws
 // Error(Io, "failed to acquire file lock within timeout"). Not copyable; movable.
 class FileLock {

@@ -7,15 +7,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/json_emit.hpp"
 
 namespace atmos {
@@ -729,12 +728,6 @@ Value parse_yaml(std::string_view text, const std::string& file) {
   return loader.run();
 }
 
-Value load_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, "failed to read file '" + path + "': " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_yaml(ss.str(), path);
-}
+Value load_yaml_file(const std::string& path) { return parse_yaml(read_text_file(path), path); }
 
 }  // namespace atmos

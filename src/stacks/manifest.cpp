@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/glob.hpp"
 #include "core/hcl.hpp"
 #include "core/json_emit.hpp"
@@ -21,14 +21,6 @@ namespace {
 bool exists_file(const std::string& p) {
   std::error_code ec;
   return fs::is_regular_file(p, ec);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::Io, "failed to read file '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string clean(const std::string& p) { return fs::path(p).lexically_normal().string(); }
@@ -126,7 +118,7 @@ Value ManifestProcessor::include_file(const std::string& arg, const std::string&
   }
   if (!exists_file(resolved))
     throw Error(ErrorKind::Stack, "the !include function could not find '" + path + "' (referenced in file '" + file + "')");
-  std::string text = read_text(resolved);
+  std::string text = read_text_file(resolved);
   if (raw) return Value(text);
   std::string ext = go_ext(resolved);
   Value v;
@@ -202,7 +194,7 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
     auto it = parsed_.find(abs_path);
     if (it != parsed_.end()) return it->second;
   }
-  std::string text = read_text(abs_path);
+  std::string text = read_text_file(abs_path);
   if (render) {
     try {
       text = renderer_(file_key(abs_path), text, context.is_null() ? Value::empty_map() : context, !ignore_missing);

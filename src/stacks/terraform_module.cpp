@@ -1,13 +1,12 @@
 #include "stacks/terraform_module.hpp"
 
+#include "core/file.hpp"
 #include "core/hcl.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 namespace atmos::stacks {
@@ -45,10 +44,7 @@ Value inspect_terraform_module(const std::string& dir) {
   Map variables, outputs, providers, managed, data, modules, required_providers;
   List required_core;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string src = ss.str();
+    std::string src = read_text_file(file);
     hcl::Document parser(src);
     for (const hcl::Block& b : parser.root().blocks) {
       if (b.type == "variable" && b.labels.size() == 1) {

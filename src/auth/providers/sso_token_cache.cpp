@@ -4,6 +4,7 @@
 
 #include "auth/files.hpp"
 #include "aws/timestamp.hpp"
+#include "core/file.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
 
@@ -44,7 +45,7 @@ std::string string_member(const Value& doc, const char* name) {
 std::optional<SsoSession> SsoTokenCache::load() const {
   std::optional<std::string> text;
   try {
-    text = read_file(path_);
+    text = read_file_if_exists(path_);
   } catch (const std::exception&) {
     return std::nullopt;
   }

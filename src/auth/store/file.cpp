@@ -10,6 +10,7 @@
 #include "auth/files.hpp"
 #include "auth/paths.hpp"
 #include "auth/world.hpp"
+#include "core/file.hpp"
 
 namespace atmos::auth {
 namespace {
@@ -110,7 +111,7 @@ std::string FileKeyring::item_path(const std::string& key) const {
 void FileKeyring::check_password() {
   if (checked_) return;
   std::string verify = (std::filesystem::path(dir_) / kVerifyItem).string();
-  std::optional<std::string> data = read_file(verify);
+  std::optional<std::string> data = read_file_if_exists(verify);
   if (!data) {
     write_private_file(verify, seal(password(), kVerifyItem, kVerifyText));
   } else if (!open_sealed(password(), kVerifyItem, *data)) {
@@ -120,7 +121,7 @@ void FileKeyring::check_password() {
 }
 
 std::optional<Secret> FileKeyring::get(const std::string& key) {
-  std::optional<std::string> data = read_file(item_path(key));
+  std::optional<std::string> data = read_file_if_exists(item_path(key));
   if (!data) return std::nullopt;
   check_password();
   std::optional<Secret> value = open_sealed(password(), key, *data);
@@ -135,7 +136,7 @@ void FileKeyring::set(const std::string& key, const Secret& value) {
 
 bool FileKeyring::remove(const std::string& key) {
   std::string path = item_path(key);
-  if (!read_file(path)) return false;
+  if (!read_file_if_exists(path)) return false;
   check_password();
   return ::unlink(path.c_str()) == 0;
 }

@@ -8,12 +8,12 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/json_emit.hpp"
 #include "core/yaml_emit.hpp"
 #include "core/utf8.hpp"
@@ -35,16 +35,9 @@ const std::map<std::string, std::string> kKnownDivergences = {
     {"h_escape_single_quote_in_double", "libyaml rejects the \\' escape in double quotes; yaml.v3 accepts it"},
 };
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Sections "=== <kind> <n>\n<n bytes>\n".
 std::map<std::string, std::string> read_golden(const fs::path& p) {
-  std::string text = read_file(p);
+  std::string text = atmos::read_text_file(p.string());
   std::map<std::string, std::string> out;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -208,7 +201,7 @@ std::vector<Doc> corpus() {
   for (const auto& entry : fs::directory_iterator(kCorpus)) {
     if (entry.path().extension() != ".yaml") continue;
     std::string name = entry.path().stem().string();
-    docs.push_back(Doc{name, read_file(entry.path()), read_golden(kGolden / (name + ".golden"))});
+    docs.push_back(Doc{name, atmos::read_text_file(entry.path().string()), read_golden(kGolden / (name + ".golden"))});
   }
   std::sort(docs.begin(), docs.end(), [](const Doc& a, const Doc& b) { return a.name < b.name; });
   return docs;

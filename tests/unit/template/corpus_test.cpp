@@ -3,22 +3,14 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "core/file.hpp"
 #include "template/template.hpp"
 #include "test_functions.hpp"
 
 namespace atmos::tmpl {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Data as the Go types yaml.v3 gives Atmos: integers are int (uint64 when they only fit unsigned), other
 // numbers float64 — the oracle converts JSON numbers the same way.
@@ -83,8 +75,8 @@ Outcome run_case(const rapidjson::Value& c, const Value& shared_data, const Func
 }
 
 TEST(TemplateCorpus, EveryCaseMatchesGoTextTemplate) {
-  const std::string corpus_text = read_file(std::string(ATMOS_TEST_DATA) + "/corpus.json");
-  const std::string golden_text = read_file(std::string(ATMOS_TEST_DATA) + "/corpus.golden.json");
+  const std::string corpus_text = read_text_file(std::string(ATMOS_TEST_DATA) + "/corpus.json");
+  const std::string golden_text = read_text_file(std::string(ATMOS_TEST_DATA) + "/corpus.golden.json");
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseFullPrecisionFlag>(corpus_text.c_str(), corpus_text.size());
   rapidjson::Document golden;
