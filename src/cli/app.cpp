@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -94,7 +95,56 @@ void print_value(const Value& v, const std::string& format) {
 int cmd_terraform(const std::vector<std::string>& args);
 int cmd_auth(const std::vector<std::string>& args);
 
-int run(const std::vector<std::string>& args) {
+const std::vector<std::string>& command_names() {
+  static const std::vector<std::string> kNames = {"auth", "describe", "list", "terraform", "validate", "version"};
+  return kNames;
+}
+
+// Global flags may come before the command, as with cobra's persistent flags (`atmos --logs-level Debug version`,
+// `atmos -C dir list stacks`). They are moved behind the command path (before any `--`), where every command's
+// parser accepts them; `--identity` goes along for the commands that take it.
+std::vector<std::string> move_leading_flags(const std::vector<std::string>& args) {
+  std::vector<std::string> leading;
+  std::size_t i = 0;
+  auto is_command = [](const std::string& word) {
+    const auto& names = command_names();
+    return std::find(names.begin(), names.end(), word) != names.end();
+  };
+  while (i < args.size() && args[i].size() > 1 && args[i][0] == '-' && args[i] != "--" && args[i] != "--help" &&
+         args[i] != "-h" && args[i] != "--version") {
+    const std::string& a = args[i++];
+    bool long_form = a.rfind("--", 0) == 0;
+    std::string name = long_form ? a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2) : "";
+    bool inline_value = long_form ? a.find('=') != std::string::npos : a.size() > 2;
+    const FlagSpec* spec = nullptr;
+    static const FlagSpec kIdentity{"identity", 0, false};
+    if (long_form && name == "identity") spec = &kIdentity;
+    for (const auto& g : global_flags())
+      if ((long_form && g.name == name) || (!long_form && g.shorthand == a[1])) spec = &g;
+    if (!spec) {
+      if (long_form) throw Error(ErrorKind::Usage, "unknown flag: --" + name).hint("Run 'atmos --help' for usage.");
+      throw Error(ErrorKind::Usage, std::string("unknown shorthand flag: '") + a[1] + "' in " + a).hint("Run 'atmos --help' for usage.");
+    }
+    leading.push_back(a);
+    if (spec->boolean || inline_value) continue;
+    if (spec == &kIdentity) {
+      // A bare --identity (the selector) unless a value that is not a command follows.
+      if (i < args.size() && args[i].rfind('-', 0) != 0 && !is_command(args[i])) leading.push_back(args[i++]);
+      else leading.back() = "--identity=";
+      continue;
+    }
+    if (i >= args.size()) throw Error(ErrorKind::Usage, "flag needs an argument: " + a);
+    leading.push_back(args[i++]);
+  }
+  std::vector<std::string> out(args.begin() + static_cast<long>(i), args.end());
+  if (leading.empty() || out.empty()) return out;
+  auto dash = std::find(out.begin(), out.end(), "--");
+  out.insert(dash, leading.begin(), leading.end());
+  return out;
+}
+
+int run(const std::vector<std::string>& raw_args) {
+  const std::vector<std::string> args = move_leading_flags(raw_args);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 1 : 0;
@@ -108,7 +158,7 @@ int run(const std::vector<std::string>& args) {
   if (cmd == "terraform") return cmd_terraform(rest);
   if (cmd == "auth") return cmd_auth(rest);
   Error e(ErrorKind::Usage, "unknown command \"" + cmd + "\" for \"atmos\"");
-  auto near = closest_names(cmd, {"describe", "list", "validate", "version"}, 1);
+  auto near = closest_names(cmd, command_names(), 1);
   if (!near.empty()) e.hint("Did you mean " + near.front() + "?");
   e.hint("Run 'atmos --help' for usage.");
   throw e;

@@ -208,6 +208,72 @@ class Example(unittest.TestCase):
         self.assertEqual(p.stdout, "{{ .vars.stage }}.{{ .vars.tenant }}.acme.example\n")
 
 
+class GlobalFlags(unittest.TestCase):
+    """Global flags are accepted before and after the command, as cobra's persistent flags are."""
+
+    def setUp(self):
+        self.r = Repo({**GOOD_STACKS, "components/terraform/vpc/main.tf": "", "profiles/short/atmos.yaml": "stacks:\n  name_template: \"{{ .vars.stage }}\"\n"})
+        self.addCleanup(self.r.close)
+        self.elsewhere = tempfile.mkdtemp(prefix="atmos-cwd-")
+        self.addCleanup(shutil.rmtree, self.elsewhere, True)
+
+    def both(self, flags, command, cwd=None):
+        """Runs `atmos FLAGS COMMAND` and `atmos COMMAND FLAGS`; both must succeed with the same stdout."""
+        before = self.r.run(*flags, *command, cwd=cwd)
+        after = self.r.run(*command, *flags, cwd=cwd)
+        for p in (before, after):
+            self.assertEqual(p.returncode, 0, f"{flags} {command}: {p.stderr}")
+        self.assertEqual(before.stdout, after.stdout)
+        return before
+
+    def test_logs_level_and_logs_file(self):
+        p = self.both(["--logs-level", "Debug"], ["list", "stacks"])
+        self.assertIn("Loaded config file", p.stderr)
+        self.assertEqual(self.both(["--logs-level=Debug"], ["version"]).stdout, self.r.run("version").stdout)
+        log = os.path.join(self.elsewhere, "atmos.log")
+        self.both(["--logs-level", "Debug", "--logs-file", log], ["list", "stacks"])
+        with open(log) as f:
+            self.assertIn("Loaded config file", f.read())
+
+    def test_chdir(self):
+        for flags in (["-C", self.r.dir], ["--chdir", self.r.dir], ["-C" + self.r.dir], ["--chdir=" + self.r.dir]):
+            p = self.both(flags, ["list", "stacks"], cwd=self.elsewhere)
+            self.assertEqual(p.stdout.split(), ["acme-dev", "acme-prod"])
+
+    def test_config_path_base_path_and_config(self):
+        p = self.both(["--config-path", self.r.dir, "--base-path", self.r.dir], ["list", "stacks"], cwd=self.elsewhere)
+        self.assertEqual(p.stdout.split(), ["acme-dev", "acme-prod"])
+        p = self.both(["--config", os.path.join(self.r.dir, "atmos.yaml"), "--base-path", self.r.dir],
+                      ["describe", "stacks", "--format", "json"], cwd=self.elsewhere)
+        self.assertEqual(sorted(json.loads(p.stdout)), ["acme-dev", "acme-prod"])
+
+    def test_profile(self):
+        p = self.both(["--profile", "short"], ["list", "stacks"])
+        self.assertEqual(p.stdout.split(), ["dev", "prod"])
+        p = self.both(["--profile=short"], ["describe", "component", "vpc", "-s", "dev", "-q", ".vars.a"])
+        self.assertEqual(p.stdout, "1\n")
+
+    def test_identity_goes_to_the_commands_that_take_it(self):
+        before = self.r.run("--identity", "nosuch", "terraform", "plan", "vpc", "-s", "acme-dev")
+        after = self.r.run("terraform", "plan", "vpc", "-s", "acme-dev", "--identity", "nosuch")
+        self.assertEqual((before.returncode, before.stderr), (after.returncode, after.stderr))
+        self.assertIn("nosuch", before.stderr)
+        p = self.r.run("--identity", "x", "list", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("unknown flag: --identity", p.stderr)
+
+    def test_flags_before_the_command_are_still_checked(self):
+        p = self.r.run("--bogus", "version")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("unknown flag: --bogus", p.stderr)
+        p = self.r.run("--logs-level")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("flag needs an argument: --logs-level", p.stderr)
+        p = self.r.run("-C", os.path.join(self.r.dir, "missing"), "list", "stacks")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("failed to change directory", p.stderr)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
