@@ -108,16 +108,47 @@ std::string FileKeyring::item_path(const std::string& key) const {
   return (std::filesystem::path(dir_) / name).string();
 }
 
+std::string FileKeyring::item_key(const std::string& file) {
+  std::string key;
+  for (std::size_t i = 0; i < file.size(); ++i) {
+    if (file[i] == '%' && i + 2 < file.size() && std::isxdigit(static_cast<unsigned char>(file[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(file[i + 2]))) {
+      key += static_cast<char>(std::stoi(file.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      key += file[i];
+    }
+  }
+  return key;
+}
+
 void FileKeyring::check_password() {
   if (checked_) return;
   std::string verify = (std::filesystem::path(dir_) / kVerifyItem).string();
   std::optional<std::string> data = read_file_if_exists(verify);
-  if (!data) {
+  if (data) {
+    if (!open_sealed(password(), kVerifyItem, *data)) throw KeyringError("wrong keyring password for the file keyring in " + dir_);
+  } else {
+    // No password check yet: the password must open an item the keyring already holds before it is recorded, so
+    // a mistyped password can never lock out the right one. An empty keyring is being created by this password.
+    std::optional<std::pair<std::string, std::string>> item = first_item();
+    if (item && !open_sealed(password(), item->first, item->second))
+      throw KeyringError("wrong keyring password for the file keyring in " + dir_);
     write_private_file(verify, seal(password(), kVerifyItem, kVerifyText));
-  } else if (!open_sealed(password(), kVerifyItem, *data)) {
-    throw KeyringError("wrong keyring password for the file keyring in " + dir_);
   }
   checked_ = true;
+}
+
+std::optional<std::pair<std::string, std::string>> FileKeyring::first_item() const {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file == kVerifyItem || file.find(".tmp-") != std::string::npos || !entry.is_regular_file(ec)) continue;
+    std::optional<std::string> data = read_file_if_exists(entry.path().string());
+    if (!data || data->compare(0, kMagic.size(), kMagic) != 0) continue;
+    return std::make_pair(item_key(file), std::move(*data));
+  }
+  return std::nullopt;
 }
 
 std::optional<Secret> FileKeyring::get(const std::string& key) {

@@ -1,9 +1,12 @@
 // The `file` keyring: one encrypted file per item in a 0700 directory. The key is derived from a password with
 // Argon2id (per-item salt) and items are sealed with XChaCha20-Poly1305, the item's name as associated data.
-// A `.verify` item made with the first password lets a wrong password fail before anything is read or written.
+// A `.verify` item lets a wrong password fail before anything is read or written; it is written only by a password
+// that opened an existing item, or that creates an empty keyring.
 #pragma once
 
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "auth/store/keyring.hpp"
 
@@ -24,6 +27,9 @@ class FileKeyring final : public Keyring {
   const Secret& password();
   std::string item_path(const std::string& key) const;
   void check_password();
+  // Some item the keyring holds (its key and sealed bytes), to check a password against when `.verify` is missing.
+  std::optional<std::pair<std::string, std::string>> first_item() const;
+  static std::string item_key(const std::string& file);  // inverse of item_path's escaping
 
   std::string dir_;
   std::string password_env_;

@@ -527,6 +527,18 @@ class AuthE2E(unittest.TestCase):
             with open(os.path.join(keyring, name), "rb") as handle:
                 self.assertTrue(handle.read() == data, name)
 
+        # Without its .verify item, a wrong password must not record itself and so lock out the right one.
+        os.unlink(os.path.join(keyring, ".verify"))
+        for attempt in (("auth", "login", "--identity", "breakglass", "--mfa-token", "123456"),
+                        ("auth", "user", "configure", "--identity", "breakglass", "--access-key-id", "AKIAOTHER")):
+            result = self.atmos(*attempt, env=wrong, input="other\n")
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn("wrong keyring password", result.stderr)
+            self.assertFalse(os.path.exists(os.path.join(keyring, ".verify")), attempt)
+        self.ok("auth", "user", "configure", "--identity", "breakglass", "--access-key-id", admin["access_key_id"],
+                env=env, input=admin["secret_access_key"] + "\n")
+        self.assertTrue(os.path.exists(os.path.join(keyring, ".verify")), "the right password records the check")
+
     def test_UserWithoutKeysNamesTheConfigureCommand(self):
         result = self.atmos("auth", "login", "--identity", "breakglass", "--mfa-token", "123456")
         self.assertEqual(result.returncode, 1, result.stderr)
