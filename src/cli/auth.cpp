@@ -402,7 +402,9 @@ int auth_shell(const std::vector<std::string>& argv) {
   std::string who = session.identity + " (" + session.chain.front() + ")";
   log::debug("Starting shell shell={} identity={} level={}", shell, session.identity, level + 1);
   c.terminal.message("\n→ Entering Atmos shell with identity: " + who + "\n  Type 'exit' to return to your normal shell\n");
-  int code = run_child(child_spec(c, identity, shell, shell_args, {{"ATMOS_IDENTITY", session.identity}, {"ATMOS_SHLVL", std::to_string(level + 1)}}));
+  terraform::ProcessSpec spec = child_spec(c, identity, shell, shell_args, {{"ATMOS_IDENTITY", session.identity}, {"ATMOS_SHLVL", std::to_string(level + 1)}});
+  spec.hangup_as_interrupt = false;  // an interactive shell ignores SIGINT; it must see the hang-up itself
+  int code = run_child(std::move(spec));
   c.terminal.message("\n← Exited Atmos shell for identity: " + who + "\n");
   return code;
 }

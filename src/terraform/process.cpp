@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -16,34 +17,35 @@ namespace {
 
 volatile sig_atomic_t g_child = 0;
 volatile sig_atomic_t g_pending = 0;  // a signal that arrived before the child existed
+volatile sig_atomic_t g_hangup_as_interrupt = 1;
 
-// A terminal's Ctrl-C reaches the whole foreground process group, Terraform included, so only signals sent to
-// atmos by another process (kill, a CI runner) are passed on; a second SIGINT would make Terraform quit without
-// releasing its lock.
-void forward_signal(int sig, siginfo_t* info, void*) {
-  if (!info || info->si_code > 0) return;
+// The child runs in a process group of its own (docs/signals.md), so a signal sent to atmos's group — a CI
+// runner cancelling a job, the shell hanging up its job — reaches atmos alone and Terraform gets exactly one, the
+// one forwarded here. A hang-up becomes an interrupt for Terraform: Go programs die at once on SIGHUP, which
+// would leave the state lock behind.
+void forward_signal(int sig) {
+  if (sig == SIGHUP && g_hangup_as_interrupt) sig = SIGINT;
   pid_t child = g_child;
   if (child > 0) ::kill(child, sig);
   else g_pending = sig;
 }
 
 // Installs the forwarding handlers for the lifetime of one child and restores the previous ones. The child
-// inherits them only until execve, which resets caught signals to their defaults.
+// resets them before execve.
 class SignalForwarding {
  public:
-  SignalForwarding() {
+  explicit SignalForwarding(bool hangup_as_interrupt) {
     g_child = 0;
     g_pending = 0;
+    g_hangup_as_interrupt = hangup_as_interrupt ? 1 : 0;
     struct sigaction sa {};
-    sa.sa_sigaction = forward_signal;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sa.sa_handler = forward_signal;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &sa, &old_[i]);
   }
   ~SignalForwarding() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
     g_child = 0;
   }
   void set_child(pid_t child) {
@@ -53,9 +55,39 @@ class SignalForwarding {
   SignalForwarding(const SignalForwarding&) = delete;
   SignalForwarding& operator=(const SignalForwarding&) = delete;
 
+  static constexpr std::array<int, 3> kSignals{SIGINT, SIGTERM, SIGHUP};
+
  private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
+  std::array<struct sigaction, 3> old_{};
+};
+
+// Runs `f` with SIGTTOU blocked: tcsetpgrp from a background process group would otherwise stop the caller.
+template <typename F>
+void without_sigttou(F f) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTTOU);
+  ::sigprocmask(SIG_BLOCK, &block, &old);
+  f();
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+}
+
+// The terminal atmos runs in the foreground of, when stdin is one: the child is handed the terminal so that
+// Ctrl-C and Terraform's prompts reach it directly (and a second Ctrl-C still forces it), and atmos takes the
+// terminal back when the child stops or ends.
+class Terminal {
+ public:
+  Terminal() {
+    if (::isatty(STDIN_FILENO) && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp()) fd_ = STDIN_FILENO;
+  }
+  bool owned() const { return fd_ >= 0; }
+  void give_to(pid_t group) const {
+    if (owned()) without_sigttou([&] { ::tcsetpgrp(fd_, group); });
+  }
+  void take_back() const { give_to(::getpgrp()); }
+
+ private:
+  int fd_ = -1;
 };
 
 std::string env_value(const std::vector<std::string>& env, const std::string& name) {
@@ -99,10 +131,18 @@ ProcessResult RealProcessRunner::run(const ProcessSpec& spec) {
     throw Error(ErrorKind::Io, std::string("failed to create a pipe: ") + std::strerror(errno));
   std::fflush(stdout);
   std::fflush(stderr);
-  SignalForwarding forwarding;
+  SignalForwarding forwarding(spec.hangup_as_interrupt);
+  Terminal terminal;
   pid_t pid = ::fork();
   if (pid < 0) throw Error(ErrorKind::Io, std::string("failed to start '") + spec.program + "': " + std::strerror(errno));
   if (pid == 0) {
+    ::setpgid(0, 0);
+    terminal.give_to(::getpid());
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int sig : SignalForwarding::kSignals) ::sigaction(sig, &dfl, nullptr);
+    if (spec.hangup_as_interrupt) ::signal(SIGHUP, SIG_IGN);
     if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) _exit(127);
     if (spec.capture_output) {
       ::dup2(out_pipe[1], STDOUT_FILENO);
@@ -117,6 +157,8 @@ ProcessResult RealProcessRunner::run(const ProcessSpec& spec) {
     ::execve(path.c_str(), c_argv.data(), c_env.data());
     _exit(127);
   }
+  ::setpgid(pid, pid);
+  terminal.give_to(pid);
   forwarding.set_child(pid);
   ProcessResult result;
   if (spec.capture_output) {
@@ -133,9 +175,20 @@ ProcessResult RealProcessRunner::run(const ProcessSpec& spec) {
     ::close(out_pipe[0]);
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error(ErrorKind::Io, std::string("failed to wait for '") + spec.program + "': " + std::strerror(errno));
+  for (;;) {
+    if (::waitpid(pid, &status, WUNTRACED) < 0) {
+      if (errno == EINTR) continue;
+      terminal.take_back();
+      throw Error(ErrorKind::Io, std::string("failed to wait for '") + spec.program + "': " + std::strerror(errno));
+    }
+    if (!WIFSTOPPED(status)) break;
+    // Ctrl-Z stopped the child: stop atmos too so the shell sees the job stop, then resume the child with it.
+    terminal.take_back();
+    ::raise(SIGSTOP);
+    terminal.give_to(pid);
+    ::kill(-pid, SIGCONT);
   }
+  terminal.take_back();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }

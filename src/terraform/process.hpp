@@ -13,6 +13,7 @@ struct ProcessSpec {
   std::vector<std::string> env;   // the child's whole environment, `KEY=VALUE`
   bool capture_output = false;    // stdout+stderr collected into ProcessResult::output instead of inherited
   std::string redirect_stderr;    // when set: stderr goes to this file ("/dev/stdout" = atmos' stdout)
+  bool hangup_as_interrupt = true;  // SIGHUP to atmos reaches the child as SIGINT (false: an interactive shell)
 };
 
 struct ProcessResult {
@@ -23,8 +24,9 @@ struct ProcessResult {
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
-  // Runs the child to completion. SIGINT/SIGTERM that atmos receives meanwhile are forwarded to the child and
-  // atmos keeps waiting, so Terraform can release its state lock. Throws Error when the program cannot start.
+  // Runs the child to completion in a process group of its own (in the terminal's foreground when atmos has it).
+  // SIGINT/SIGTERM/SIGHUP that atmos receives meanwhile are forwarded to the child, once each, and atmos keeps
+  // waiting, so Terraform can release its state lock (docs/signals.md). Throws Error when the program cannot start.
   virtual ProcessResult run(const ProcessSpec& spec) = 0;
 };
 
