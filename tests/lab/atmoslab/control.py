@@ -1,8 +1,9 @@
 """The lab's own endpoints under `/_lab/` (a path real AWS never serves):
 
   GET  /_lab/health                   {"status": "ok"}
-  GET  /_lab/state                    accounts, SSO users and permission sets, IAM users with their keys and
-                                      MFA seeds, the GitHub issuer's request URL and token (contains secrets)
+  GET  /_lab/state                    accounts, the organization's id, SSO users and permission sets, IAM users
+                                      with their keys and MFA seeds, the GitHub issuer's request URL and token
+                                      (contains secrets)
   GET  /_lab/counters                 {"counts": {"sso-oidc:StartDeviceAuthorization": 1, ...},
                                        "seconds": {"s3:GetObject": 0.0123, ...},
                                        "objects": {"s3:GetObject": {"<bucket>/<key>": {"200": 1}}, ...}}
@@ -111,6 +112,7 @@ class Control:
                     for user in organization.sso_users.values()
                 },
             },
+            "organization": {"id": organization.organization_id, "management_account_id": organization.organization_management_account},
             "iam_users": [vars(user) for user in organization.iam_users],
             "github": {
                 "issuer": lab.github.issuer,

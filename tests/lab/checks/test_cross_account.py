@@ -1,12 +1,15 @@
 """Cross-account state reads, as AWS decides them: a principal reads another account's bucket only when its own
 policy and the bucket policy both allow it (moto alone serves every bucket to everyone); TerraformStateAccess
 reads the state bucket of its own account and nothing else. Also the lab's seeding of Terraform state objects and
-its per-object S3 counters, which the cross-account tests of atmos build on."""
+its per-object S3 counters, which the cross-account tests of atmos build on, and the AWS Organization every
+account belongs to."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 import botocore.exceptions
@@ -117,7 +120,9 @@ class CrossAccountReads(CrossAccountCase):
             AWS_ACCESS_KEY_ID=self.dev_admin["AccessKeyId"], AWS_SECRET_ACCESS_KEY=self.dev_admin["SecretAccessKey"],
             AWS_SESSION_TOKEN=self.dev_admin["SessionToken"],
         )
-        target = os.path.join(self.lab.process.state_dir, "cli-cross-account.tfstate")
+        directory = tempfile.mkdtemp(prefix="lab-cli-")
+        self.addCleanup(shutil.rmtree, directory)
+        target = os.path.join(directory, "terraform.tfstate")
         for cli in ("aws", "/usr/bin/aws"):
             with self.subTest(cli=cli):
                 result = subprocess.run(
@@ -215,6 +220,30 @@ class SeedingAndCounting(CrossAccountCase):
         objects = self.lab.get("/_lab/counters")["objects"]
         self.assertEqual(objects["s3:GetObject"], {f"{NETWORK_BUCKET}/env:/with space/terraform.tfstate": {"200": 1}})
         self.assertEqual(objects["s3:PutObject"], {f"{NETWORK_BUCKET}/env:/with space/terraform.tfstate": {"200": 1}})
+
+
+class Organization(CrossAccountCase):
+    def test_EveryAccountSeesTheOrganization(self):
+        expected = self.lab.state["organization"]["id"]
+        self.assertRegex(expected, r"^o-[a-z0-9]{10}$")
+        for account, permission_set, user in (("core-root", "TerraformApplyAccess", "alice"), ("plat-staging", "TerraformPlanAccess", "bob")):
+            with self.subTest(account=account):
+                organizations = self.lab.client("organizations", self.lab.role_credentials(account, permission_set, user))
+                described = organizations.describe_organization()["Organization"]
+                self.assertEqual(described["Id"], expected)
+                self.assertEqual((described["MasterAccountId"], described["MasterAccountEmail"]), ("111111111111", "aws+core-root@acme.example"))
+
+    def test_MembersAreTheScenarioAccounts(self):
+        organizations = self.lab.client("organizations", self.lab.role_credentials("core-root", "TerraformApplyAccess", "alice"))
+        listed = {(a["Id"], a["Name"], a["Email"]) for a in organizations.list_accounts()["Accounts"]}
+        self.assertEqual(listed, {(a["id"], a["name"], a["email"]) for a in self.lab.state["accounts"]})
+
+    def test_StateAccessCannotDescribeIt(self):
+        organizations = self.lab.client("organizations", self.state_reader)
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            organizations.describe_organization()
+        self.assertEqual(error_code(raised.exception), "AccessDeniedException")
+        self.assertIn("organizations:DescribeOrganization", raised.exception.response["Error"]["Message"])
 
 
 if __name__ == "__main__":
