@@ -64,6 +64,7 @@ class Lab:
         self.last_request = time.monotonic()
         raw = urlsplit(environ.get("RAW_URI") or environ.get("PATH_INFO", "/"))
         motofixes.current_request.raw_uri = raw.path + ("?" + raw.query if raw.query else "")
+        motofixes.current_request.caller_arn = ""
         request = Request(environ)
         if request.path.startswith("/_lab/"):
             return self.control.dispatch(request)(environ, start_response)
@@ -80,7 +81,8 @@ class Lab:
         s3_object = operations.s3_object(operation, request.path)
 
         def answer(status: str, headers: list, exc_info=None):
-            self.counters.record_answer(operation.qualified, int(status.split(" ", 1)[0]), time.monotonic() - started, s3_object)
+            self.counters.record_answer(operation.qualified, int(status.split(" ", 1)[0]), time.monotonic() - started,
+                                        s3_object, motofixes.current_request.caller_arn)
             if operation.protocol == "json":
                 headers = [(name, JSON_CONTENT_TYPE if name.lower() == "content-type" and value.startswith("text/html") else value)
                            for name, value in headers]

@@ -6,7 +6,8 @@
                                       (contains secrets)
   GET  /_lab/counters                 {"counts": {"sso-oidc:StartDeviceAuthorization": 1, ...},
                                        "seconds": {"s3:GetObject": 0.0123, ...},
-                                       "objects": {"s3:GetObject": {"<bucket>/<key>": {"200": 1}}, ...}}
+                                       "objects": {"s3:GetObject": {"<bucket>/<key>": {"200": 1}}, ...},
+                                       "callers": {"s3:GetObject": {"<bucket>/<key>": {"<caller ARN>": 1}}}}
                                       (see faults.CallCounter)
   POST /_lab/counters/reset
   POST /_lab/terraform-state          {"bucket": B, "key": K | "workspace": W [, "workspace_key_prefix": P],

@@ -20,34 +20,38 @@ class Fault:
 class CallCounter:
     """`counts`: requests per operation as they arrive (faulted ones too). `seconds`: the lab's own time per
     operation, from arrival to the response's status line. `objects`: S3 object requests per operation,
-    "<bucket>/<key>" and answered HTTP status, e.g. {"s3:GetObject": {"b/k": {"200": 1, "403": 2}}}."""
+    "<bucket>/<key>" and answered HTTP status, e.g. {"s3:GetObject": {"b/k": {"200": 1, "403": 2}}}.
+    `callers`: the same requests per authenticated caller ARN (user or assumed-role session),
+    e.g. {"s3:GetObject": {"b/k": {"arn:aws:sts::1:assumed-role/r/s": 3}}}."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
         self._seconds: collections.Counter[str] = collections.Counter()
         self._objects: dict[str, dict[str, collections.Counter[str]]] = {}
+        self._callers: dict[str, dict[str, collections.Counter[str]]] = {}
 
     def record(self, operation: str) -> None:
         with self._lock:
             self._counts[operation] += 1
 
-    def record_answer(self, operation: str, status: int, seconds: float, s3_object: str = "") -> None:
+    def record_answer(self, operation: str, status: int, seconds: float, s3_object: str = "", caller: str = "") -> None:
         with self._lock:
             self._seconds[operation] += seconds
             if s3_object:
                 per_object = self._objects.setdefault(operation, {})
                 per_object.setdefault(s3_object, collections.Counter())[str(status)] += 1
+            if s3_object and caller:
+                per_object = self._callers.setdefault(operation, {})
+                per_object.setdefault(s3_object, collections.Counter())[caller] += 1
 
     def snapshot(self) -> dict:
         with self._lock:
             return {
                 "counts": dict(self._counts),
                 "seconds": {operation: round(total, 6) for operation, total in self._seconds.items()},
-                "objects": {
-                    operation: {name: dict(statuses) for name, statuses in per_object.items()}
-                    for operation, per_object in self._objects.items()
-                },
+                "objects": _nested(self._objects),
+                "callers": _nested(self._callers),
             }
 
     def reset(self) -> None:
@@ -55,6 +59,11 @@ class CallCounter:
             self._counts.clear()
             self._seconds.clear()
             self._objects.clear()
+            self._callers.clear()
+
+
+def _nested(counts: dict[str, dict[str, collections.Counter[str]]]) -> dict:
+    return {operation: {name: dict(counter) for name, counter in per_object.items()} for operation, per_object in counts.items()}
 
 
 class FaultPlan:

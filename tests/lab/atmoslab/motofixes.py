@@ -37,7 +37,8 @@ from .ledger import SecretLedger
 from .sessions import UserSession, UserSessions
 
 current_request = threading.local()
-"""`raw_uri`: the request target exactly as the client sent it; set by the lab app for each request."""
+"""`raw_uri`: the request target exactly as the client sent it; set by the lab app for each request.
+`caller_arn`: the authenticated caller once its policies are evaluated ("" before), for the counters."""
 
 ALWAYS_PERMITTED = ("sts:GetCallerIdentity", "sts:GetSessionToken")
 JSON_SIGNATURE_MISMATCH = (
@@ -245,6 +246,7 @@ def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> No
         if self._action in ALWAYS_PERMITTED:
             return
         caller = caller_of(self._access_key, self._data)
+        current_request.caller_arn = caller.arn
         documents = [_policy_document(stored) for stored in self._access_key.collect_policies()]
         if isinstance(self, access_control.S3IAMRequest):
             if not s3_permitted(documents, self._action, resource, caller):

@@ -193,7 +193,7 @@ class SeedingAndCounting(CrossAccountCase):
         self.assertEqual(result.returncode, 1)
         self.assertEqual(result.stderr, "labctl: -: no bucket 'acme-nowhere-tfstate' in the lab (scenario `s3.buckets`)\n")
 
-    def test_GetObjectRequestsAreCountedPerObjectAndStatus(self):
+    def test_GetObjectRequestsAreCountedPerObjectStatusAndCaller(self):
         reader = self.lab.client("s3", self.state_reader)
         for _ in range(3):
             reader.get_object(Bucket=NETWORK_BUCKET, Key=TGW_KEY)
@@ -210,8 +210,15 @@ class SeedingAndCounting(CrossAccountCase):
         self.assertEqual(counters["objects"]["s3:HeadObject"], {f"{NETWORK_BUCKET}/{TGW_KEY}": {"200": 1}})
         self.assertGreater(counters["seconds"]["s3:GetObject"], 0)
         self.assertNotIn("s3:ListObjectsV2", counters["objects"], "bucket requests are not object requests")
+        reader_arn = self.lab.client("sts", self.state_reader).get_caller_identity()["Arn"]
+        admin_arn = self.lab.client("sts", self.dev_admin).get_caller_identity()["Arn"]
+        self.assertRegex(reader_arn, r"^arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_TerraformStateAccess_[0-9a-f]+/bob$")
+        self.assertEqual(counters["callers"]["s3:GetObject"], {
+            f"{NETWORK_BUCKET}/{TGW_KEY}": {reader_arn: 3, admin_arn: 1},
+            f"{NETWORK_BUCKET}/never/applied/terraform.tfstate": {reader_arn: 1},
+        })
         reset = self.lab.post("/_lab/counters/reset", {})
-        self.assertEqual(reset, {"counts": {}, "seconds": {}, "objects": {}})
+        self.assertEqual(reset, {"counts": {}, "seconds": {}, "objects": {}, "callers": {}})
 
     def test_PercentEscapedKeysAreCountedDecoded(self):
         s3 = self.lab.client("s3", self.lab.role_credentials("core-network", "TerraformApplyAccess", "alice"))
