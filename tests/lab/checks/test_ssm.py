@@ -2,6 +2,7 @@
 permission set's policy checked against the parameter's ARN, another account's parameter refused, and every
 failure in the awsJson protocol's error shape. With boto3 and with both AWS CLIs."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -100,9 +101,20 @@ class Authentication(SsmCase):
                            "ExpiredTokenException", "The security token included in the request is expired")
 
     def test_UnsignedRequestIsRefused(self):
+        self.lab.post("/_lab/counters/reset", {})
         with self.assertRaises(botocore.exceptions.ClientError) as raised:
             self.lab.client("ssm").get_parameter(Name="/acme/plat-dev/vpc_id")
         self.assertEqual(error_code(raised.exception), "MissingAuthenticationTokenException")
+        self.assertEqual(self.lab.counts(), {"ssm:GetParameter": 1})
+
+    def test_TenMinuteOldSignatureIsRefused(self):
+        status, body = self.lab.signed_request(
+            "POST", "/", self.dev_admin, "ssm", self.lab.now() - datetime.timedelta(minutes=10), b'{"Name": "/acme/plat-dev/vpc_id"}',
+            {"X-Amz-Target": "AmazonSSM.GetParameter", "Content-Type": "application/x-amz-json-1.1"},
+        )
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(body)["__type"], "InvalidSignatureException")
+        self.assertIn("Signature expired", json.loads(body)["message"])
 
     def test_ErrorsAreAwsJson(self):
         status, body = self.lab.call(
@@ -113,6 +125,22 @@ class Authentication(SsmCase):
         with self.assertRaises(botocore.exceptions.ClientError) as raised:
             self.lab.client("ssm", {**self.dev_admin, "SecretAccessKey": "w" * 40}).get_parameter(Name="x")
         self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPHeaders"]["content-type"], "application/x-amz-json-1.1")
+
+
+class Faults(SsmCase):
+    def tearDown(self):
+        self.lab.call("DELETE", "/_lab/faults")
+
+    def test_ThrottlingAndServerErrorsInTheAwsJsonShape(self):
+        ssm = self.lab.client("ssm", self.dev_admin, config=NO_RETRIES)
+        for kind, code, status in (("throttle", "ThrottlingException", 400), ("error", "InternalServerError", 500)):
+            with self.subTest(kind=kind):
+                self.lab.post("/_lab/faults", {"operation": "ssm:GetParameter", "kind": kind, "count": 1})
+                with self.assertRaises(botocore.exceptions.ClientError) as raised:
+                    ssm.get_parameter(Name="/acme/plat-dev/vpc_id")
+                self.assertEqual(error_code(raised.exception), code)
+                self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
+        self.assertEqual(ssm.get_parameter(Name="/acme/plat-dev/vpc_id")["Parameter"]["Value"], "vpc-0dev")
 
 
 class AwsClis(SsmCase):
