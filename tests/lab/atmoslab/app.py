@@ -76,18 +76,27 @@ class Lab:
             environ["wsgi.input"] = io.BytesIO(body)
             form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
         operation = operations.identify(request.method, request.path, raw.query, request.headers, form)
-        self.counters.record(operation.qualified)
-        started = time.monotonic()
+        started = self.counters.record(operation.qualified)
         s3_object = operations.s3_object(operation, request.path)
+        answered = []
 
         def answer(status: str, headers: list, exc_info=None):
-            self.counters.record_answer(operation.qualified, int(status.split(" ", 1)[0]), time.monotonic() - started,
-                                        s3_object, motofixes.current_request.caller_arn)
+            if not answered:
+                answered.append(status)
+                self.counters.record_answer(operation.qualified, int(status.split(" ", 1)[0]), started, s3_object,
+                                            motofixes.current_request.caller_arn)
             if operation.protocol == "json":
                 headers = [(name, JSON_CONTENT_TYPE if name.lower() == "content-type" and value.startswith("text/html") else value)
                            for name, value in headers]
             return start_response(status, headers, exc_info)
 
+        try:
+            return self._serve(environ, answer, request, operation, form)
+        finally:
+            if not answered:
+                self.counters.record_unanswered(operation.qualified, started)
+
+    def _serve(self, environ, answer, request: Request, operation: operations.Operation, form: dict[str, str]):
         fault = self.faults.take(operation.qualified)
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.delay_seconds)

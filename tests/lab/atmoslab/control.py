@@ -6,6 +6,7 @@
                                       (contains secrets)
   GET  /_lab/counters                 {"counts": {"sso-oidc:StartDeviceAuthorization": 1, ...},
                                        "seconds": {"s3:GetObject": 0.0123, ...},
+                                       "busy_seconds": {"s3:GetObject": 0.0101, ...},
                                        "objects": {"s3:GetObject": {"<bucket>/<key>": {"200": 1}}, ...},
                                        "callers": {"s3:GetObject": {"<bucket>/<key>": {"<caller ARN>": 1}}}}
                                       (see faults.CallCounter)

@@ -4,6 +4,7 @@ reads the state bucket of its own account and nothing else. Also the lab's seedi
 its per-object S3 counters, which the cross-account tests of atmos build on, and the AWS Organization every
 account belongs to."""
 
+import concurrent.futures
 import json
 import os
 import shutil
@@ -218,7 +219,19 @@ class SeedingAndCounting(CrossAccountCase):
             f"{NETWORK_BUCKET}/never/applied/terraform.tfstate": {reader_arn: 1},
         })
         reset = self.lab.post("/_lab/counters/reset", {})
-        self.assertEqual(reset, {"counts": {}, "seconds": {}, "objects": {}, "callers": {}})
+        self.assertEqual(reset, {"counts": {}, "seconds": {}, "busy_seconds": {}, "objects": {}, "callers": {}})
+
+    def test_BusySecondsCountConcurrentRequestsOnce(self):
+        reader = self.lab.client("s3", self.state_reader)
+        self.lab.post("/_lab/faults", {"operation": "s3:GetObject", "kind": "delay", "count": 4, "delay_seconds": 0.5})
+        self.addCleanup(self.lab.call, "DELETE", "/_lab/faults")
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda _: reader.get_object(Bucket=NETWORK_BUCKET, Key=TGW_KEY)["Body"].read(), range(4)))
+        counters = self.lab.get("/_lab/counters")
+        self.assertEqual(counters["counts"]["s3:GetObject"], 4)
+        self.assertGreaterEqual(counters["seconds"]["s3:GetObject"], 2.0)
+        self.assertGreaterEqual(counters["busy_seconds"]["s3:GetObject"], 0.5)
+        self.assertLess(counters["busy_seconds"]["s3:GetObject"], 1.5)
 
     def test_PercentEscapedKeysAreCountedDecoded(self):
         s3 = self.lab.client("s3", self.lab.role_credentials("core-network", "TerraformApplyAccess", "alice"))
