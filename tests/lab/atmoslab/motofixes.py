@@ -10,6 +10,8 @@
 - S3 requests on another account's bucket need the bucket policy's Allow as well as the caller's own (moto
   serves every account's buckets to everyone); the bucket policy can also grant or deny in the owner's account.
   moto's own, caller-blind bucket-policy check (an empty 403 body on object requests) is off.
+- Reading a missing object is `AccessDenied`, not `NoSuchKey`, for a caller without `s3:ListBucket` on the
+  bucket (AWS does not reveal which keys exist).
 - SSM parameter actions are checked against the parameter's ARN (moto checks `*`), and a parameter of another
   account (named by ARN) is refused: the lab does not share parameters.
 - Auth failures of awsJson services (SSM) use that protocol's error shape, not the query protocol's XML.
@@ -137,6 +139,17 @@ def bucket_owner(resource: str) -> tuple[str, bytes | None] | None:
     return (account_id, bucket.policy) if bucket is not None else None
 
 
+def object_missing(resource: str) -> bool:
+    """The S3 object ARN names an existing bucket without that key."""
+    name, _, key = resource.removeprefix("arn:aws:s3:::").partition("/")
+    owner = s3_backends.bucket_accounts.get(name)
+    if owner is None:
+        return False
+    partition, account_id = owner
+    bucket = s3_backends[account_id][partition].buckets.get(name)
+    return bucket is not None and key not in bucket.keys
+
+
 def s3_permitted(documents: list, action: str, resource: str, caller: policy.Caller) -> bool:
     """AWS's rule for S3 without ACLs: an explicit Deny anywhere refuses; in the bucket owner's account the
     identity policy or the bucket policy may grant; from another account both must."""
@@ -251,6 +264,10 @@ def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> No
         if isinstance(self, access_control.S3IAMRequest):
             if not s3_permitted(documents, self._action, resource, caller):
                 deny(self, resource)
+            if self._action == "s3:GetObject" and object_missing(resource):
+                bucket = resource.partition("/")[0]
+                if not s3_permitted(documents, "s3:ListBucket", bucket, caller):
+                    deny(self, resource)
             return
         if self._service == "ssm" and resource == "*":
             for target in ssm_resources(self._body, self._region, caller.account):

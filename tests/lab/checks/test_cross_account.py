@@ -103,6 +103,26 @@ class CrossAccountReads(CrossAccountCase):
         self.assertEqual(bob_dev.get_object(Bucket=bucket, Key=key)["Body"].read(), b'{"version": 4}')
         self.assertDenied(lambda: bob_dev.put_object(Bucket=bucket, Key=key, Body=b"{}"))
 
+    def test_MissingObjectIsAccessDeniedWithoutListBucket(self):
+        bucket, key = "acme-plat-prod-tfstate", "vpc/plat-use2-prod/terraform.tfstate"
+        owner = self.lab.client("s3", self.lab.role_credentials("plat-prod", "TerraformApplyAccess", "alice"))
+        owner.put_object(Bucket=bucket, Key=key, Body=b"{}")
+        grant = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.lab.account_id('plat-dev')}:root"},
+            "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+        }]}
+        owner.put_bucket_policy(Bucket=bucket, Policy=json.dumps(grant))
+        self.addCleanup(owner.delete_bucket_policy, Bucket=bucket)
+        reader = self.lab.client("s3", self.dev_admin)
+        self.assertEqual(reader.get_object(Bucket=bucket, Key=key)["Body"].read(), b"{}")
+        self.assertDenied(lambda: reader.get_object(Bucket=bucket, Key="never/applied/terraform.tfstate"))
+        self.assertDenied(lambda: reader.head_object(Bucket=bucket, Key="never/applied/terraform.tfstate"), "403")
+        grant["Statement"].append({**grant["Statement"][0], "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{bucket}"})
+        owner.put_bucket_policy(Bucket=bucket, Policy=json.dumps(grant))
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            reader.get_object(Bucket=bucket, Key="never/applied/terraform.tfstate")
+        self.assertEqual(error_code(raised.exception), "NoSuchKey")
+
     def test_BucketPolicyDenyAppliesInTheOwnersAccount(self):
         bucket, key = "acme-core-auto-tfstate", "locked/terraform.tfstate"
         owner = self.lab.client("s3", self.lab.role_credentials("core-auto", "TerraformApplyAccess", "alice"))
