@@ -95,13 +95,13 @@ class CrossAccountReads(CrossAccountCase):
         self.assertEqual(reader.list_objects_v2(Bucket=bucket)["KeyCount"], 1)
         self.assertDenied(lambda: reader.put_object(Bucket=bucket, Key=key, Body=b"{}"))
         # The grant does not cover a principal whose own policy lacks the action (both must allow).
-        bob_dev = self.lab.client("s3", self.lab.role_credentials("plat-staging", "TerraformPlanAccess", "bob"))
+        staging_planner = self.lab.client("s3", self.lab.role_credentials("plat-staging", "TerraformPlanAccess", "bob"))
         other_grant = json.loads(json.dumps(grant).replace(self.lab.account_id("plat-dev"), self.lab.account_id("plat-staging")))
         other_grant["Statement"][0]["Action"] = ["s3:GetObject", "s3:PutObject"]
         owner.put_bucket_policy(Bucket=bucket, Policy=json.dumps(other_grant))
         self.assertDenied(lambda: reader.get_object(Bucket=bucket, Key=key))
-        self.assertEqual(bob_dev.get_object(Bucket=bucket, Key=key)["Body"].read(), b'{"version": 4}')
-        self.assertDenied(lambda: bob_dev.put_object(Bucket=bucket, Key=key, Body=b"{}"))
+        self.assertEqual(staging_planner.get_object(Bucket=bucket, Key=key)["Body"].read(), b'{"version": 4}')
+        self.assertDenied(lambda: staging_planner.put_object(Bucket=bucket, Key=key, Body=b"{}"))
 
     def test_MissingObjectIsAccessDeniedWithoutListBucket(self):
         bucket, key = "acme-plat-prod-tfstate", "vpc/plat-use2-prod/terraform.tfstate"
