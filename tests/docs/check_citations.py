@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The repository stands alone: no file cites a document that is not in it.
 
-Scans src/, tests/, docs/, scripts/ and README.md for
+Scans src/, tests/, docs/, scripts/, bench/, examples/, README.md and CMakeLists.txt for
   - the names of design documents that were never part of this repository (the product brief, the
     architecture notes, the auth/stacks behaviour notes, the lab notes, …) and section signs pointing into
     them (`§3.6`; `RFC 3986 §5.2.4` is fine);
@@ -17,7 +17,7 @@ import os
 import re
 import sys
 
-SCANNED = ["src", "tests", "docs", "scripts", "README.md"]
+SCANNED = ["src", "tests", "docs", "scripts", "bench", "examples", "README.md", "CMakeLists.txt"]
 UPSTREAM_COPIES = [os.path.join("tests", "conformance", "upstream", "repo")]
 UPSTREAM_FILES = re.compile(r"(^|/)(NOTICE|LICENSE)[^/]*$")
 SELF = os.path.join("tests", "docs", "check_citations.py")
