@@ -6,7 +6,8 @@ Scans src/, tests/, docs/, scripts/, bench/, examples/, README.md and CMakeLists
     architecture notes, the auth/stacks behaviour notes, the lab notes, …) and section signs pointing into
     them (`§3.6`; `RFC 3986 §5.2.4` is fine);
   - paths outside the checkout (`../shared/…`);
-  - `*.md` files that exist neither beside the citing file nor at the repository root;
+  - `*.md` files that exist neither beside the citing file nor at the repository root (unless the line says
+    it cites upstream's repository: `upstream's docs/prd/x.md`, `cloudposse/atmos …/x.md`);
   - `docs/….md#anchor` links whose heading does not exist.
 Upstream's own files copied into the repository (tests/conformance/upstream/repo, the NOTICE and LICENSE
 files) are only checked for the first two.
@@ -32,6 +33,7 @@ FORBIDDEN = [
 ]
 SECTION = re.compile(r"§\s*\d")
 RFC_BEFORE = re.compile(r"\bRFC\s*\d+\s*$")
+UPSTREAM_CITATION = re.compile(r"\bupstream|cloudposse/atmos", re.I)
 URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
 MD_REF = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w.-]+(?:/[\w.-]+)*\.md)(#[\w-]+)?\b")
 
@@ -58,7 +60,7 @@ def problems_in_text(text, rel, root, own_file=True):
         reasons = [reason for pattern, reason in FORBIDDEN if pattern.search(plain)]
         if any(not RFC_BEFORE.search(plain[: m.start()]) for m in SECTION.finditer(plain)):
             reasons.append("a section sign pointing into a document outside the repository")
-        for m in MD_REF.finditer(plain) if own_file else ():
+        for m in MD_REF.finditer(plain) if own_file and not UPSTREAM_CITATION.search(plain) else ():
             target, anchor = m.group(1), m.group(2)
             candidates = [os.path.normpath(os.path.join(root, os.path.dirname(rel), target)),
                           os.path.normpath(os.path.join(root, target))]
@@ -117,6 +119,7 @@ def self_check(root):
         "// the provider's spec.endpoint_url",
         "see docs/auth.md#fingerprints and docs/lab.md",
         "https://github.com/fatih/color/blob/v1.19.0/LICENSE.md",
+        "// as upstream's pkg/auth/docs/identity-flag-behavior.md describes",
     ]
     rel = os.path.join("src", "example.cpp")
     missed = [t for t in bad if not problems_in_text(t, rel, root)]
