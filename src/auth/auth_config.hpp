@@ -1,4 +1,4 @@
-// The `auth:` configuration (atmos-auth.md §1): providers and identities with case-insensitive names,
+// The `auth:` configuration (docs/auth.md#configuration): providers and identities with case-insensitive names,
 // identity chains, and the static checks of `atmos auth validate`.
 //
 // An AuthConfig is an immutable view over the merged `auth` tree; build one per command.

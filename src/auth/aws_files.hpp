@@ -1,5 +1,5 @@
-// The AWS `credentials` and `config` files Atmos writes for child processes (atmos-auth.md §4.4 with PRODUCT.md
-// difference 3): one pair per chain root, one section per identity (lower-case name), each credentials
+// The AWS `credentials` and `config` files Atmos writes for child processes (docs/auth.md#files-and-caches,
+// docs/auth.md#fingerprints): one pair per chain root, one section per identity (lower-case name), each credentials
 // section preceded by `; atmos: expiration=<RFC 3339>` and `; atmos: fingerprint=<hash>` comments. Other
 // sections are preserved. Writers hold `<file>.lock`; every write is atomic with mode 0600.
 #pragma once

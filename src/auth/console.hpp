@@ -1,4 +1,4 @@
-// `atmos auth console` (atmos-auth.md §5): the AWS console sign-in URL made from an identity's role session
+// `atmos auth console` (docs/auth.md#commands): the AWS console sign-in URL made from an identity's role session
 // through console federation, where it lands (a URL or a service alias), and the session length it shows.
 #pragma once
 

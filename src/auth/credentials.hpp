@@ -26,7 +26,7 @@ struct Credentials {
   }
 };
 
-// Chains reuse cached credentials only while they have more than this left (atmos-auth.md §3.4).
+// Chains reuse cached credentials only while they have more than this left (docs/auth.md#chains).
 inline constexpr std::chrono::seconds kMinValidity{15 * 60};
 
 }  // namespace atmos::auth

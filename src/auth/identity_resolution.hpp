@@ -1,4 +1,4 @@
-// Which identity a command runs as, and why (atmos-auth.md §2.3–2.5 with PRODUCT.md difference 8).
+// Which identity a command runs as, and why (docs/auth.md#which-identity-a-command-runs-as).
 //
 // Precedence: the --identity flag (a name, `false`/`0`/`no`/`off` to disable, bare for a selector) >
 // ATMOS_IDENTITY > level 1, the defaults the stack manifests (and their imports) set for the component >

@@ -229,7 +229,7 @@ ChildEnvironment Manager::environment(std::string_view identity, bool for_child)
     env.set.emplace_back("AWS_REGION", r);
     env.set.emplace_back("AWS_DEFAULT_REGION", r);
   }
-  // The identity's own `env` reaches every child (PRODUCT.md difference 4).
+  // The identity's own `env` reaches every child (docs/auth.md#deliberate-differences-from-upstream, item 4).
   Value extra = target->raw.get("env");
   if (extra.is_list()) {
     for (const Value& e : extra.as_list()) {

@@ -1,7 +1,7 @@
-// The auth engine (atmos-auth.md §3): builds an identity's chain [root, …, target], walks it reusing what
+// The auth engine (docs/auth.md#chains): builds an identity's chain [root, …, target], walks it reusing what
 // caches still hold, and leaves the target's credentials in the AWS files child processes read.
 //
-// Caching (PRODUCT.md difference 3): the target's credentials are reused from its credentials file while they
+// Caching (docs/auth.md#fingerprints): the target's credentials are reused from its credentials file while they
 // have more than 15 minutes left and the file's `; atmos: fingerprint=` comment matches the realm, identity and
 // every step's configuration; `force` (atmos auth login) always makes new ones. Otherwise the chain is re-run
 // from its root, whose provider keeps its own cache (the SSO token). Within one process a chain is never

@@ -1,4 +1,4 @@
-// Where auth state lives (atmos-auth.md §4.1, §4.3, §4.4): XDG base directories, the realm that isolates
+// Where auth state lives (docs/auth.md#files-and-caches): XDG base directories, the realm that isolates
 // credentials of different repositories, and the AWS files child processes read.
 #pragma once
 

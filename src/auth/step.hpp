@@ -1,4 +1,4 @@
-// The two kinds of chain step (ARCHITECTURE.md): a Provider produces the chain's first credentials from
+// The two kinds of chain step (docs/auth.md#chains): a Provider produces the chain's first credentials from
 // nothing, an IdentityStep turns the previous step's credentials into its own. Each kind is one small class
 // behind these interfaces; the manager composes them into a chain.
 #pragma once

@@ -3,7 +3,7 @@
 // requests on top of it.
 //
 // Credentials are only ever the ones passed to call(): ambient AWS_ACCESS_KEY_ID / AWS_PROFILE / shared config
-// files are never read, so authentication cannot pick up somebody else's identity (atmos-auth.md §3.6).
+// files are never read, so authentication cannot pick up somebody else's identity (docs/auth.md#identities).
 // Logging: Debug names each attempt, retry (code, delay) and failure; Trace adds status, request id, timing
 // and the SigV4 scope and canonical-request hash. URLs are logged without their query, and no header value or body is logged.
 #pragma once

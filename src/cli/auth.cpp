@@ -1,4 +1,4 @@
-// `atmos auth …` (atmos-auth.md §5): login, whoami, env, exec, validate, list, logout.
+// `atmos auth …` (docs/auth.md#commands): login, whoami, env, exec, validate, list, logout.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -218,7 +218,7 @@ int auth_whoami(const std::vector<std::string>& argv) {
   std::string identity = c.resolve(args);
   std::optional<AuthSession> session = c.manager.cached(identity);
   if (!session) {
-    // whoami never signs in interactively (PRODUCT.md difference 7).
+    // whoami never signs in interactively (docs/auth.md#deliberate-differences-from-upstream, item 6).
     AuthOptions o = c.options(args, identity);
     o.interactive = false;
     session = c.manager.authenticate(identity, o);

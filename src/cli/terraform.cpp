@@ -1,5 +1,5 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
-// varfile|backend` and `terraform version` (atmos-stacks.md §5).
+// varfile|backend` and `terraform version` (docs/architecture.md#one-command-from-argv-to-terraform).
 #include <filesystem>
 #include <map>
 #include <set>
@@ -123,8 +123,8 @@ std::string account_of(const auth::AuthConfig& config, const std::string& identi
 }
 
 // Picks the identity for the run (flag > ATMOS_IDENTITY > the stack's default > the profile's default), says on
-// stderr which one and why, and authenticates it before Terraform starts (PRODUCT.md "never a wrong identity by
-// surprise"). A dry run resolves and reports but does not authenticate.
+// stderr which one and why, and authenticates it before Terraform starts, so a run never
+// uses a wrong identity by surprise (docs/auth.md#which-identity-a-command-runs-as). A dry run resolves and reports but does not authenticate.
 class TerraformIdentity {
  public:
   TerraformIdentity(const config::CliConfig& cfg, const stacks::StackComponent& sc, bool dry_run)

@@ -111,7 +111,7 @@ std::vector<std::string> config_dir_files(const std::string& dir) {
   return files;
 }
 
-// Where profiles are looked up, first match wins (atmos-stacks.md §1.4).
+// Where profiles are looked up, first match wins (docs/stacks.md#cli-configuration, "Profiles").
 std::vector<std::string> profile_roots_of(const Value& raw, const std::string& config_dir, const std::string& cwd,
                                           const Environment& env) {
   std::vector<std::string> roots;
@@ -517,7 +517,7 @@ class Loader {
     if (req_.logs_file) set(cfg, {"logs", "file"}, Value(*req_.logs_file));
   }
 
-  // atmos-stacks.md §1.6.
+  // docs/stacks.md#cli-configuration, "Paths" (upstream pkg/config/config.go resolveAbsolutePath).
   std::string resolve_base_path(const CliConfig& cfg, const std::string& bp, bool runtime) const {
     std::string config_dir = cfg.config_dir.empty() ? req_.cwd : cfg.config_dir;
     bool git_allowed = env_.get_or("ATMOS_GIT_ROOT_BASEPATH", "") != "false";

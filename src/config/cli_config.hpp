@@ -1,4 +1,4 @@
-// The CLI configuration: every atmos.yaml source merged (atmos-stacks.md §1), profiles applied,
+// The CLI configuration: every atmos.yaml source merged (docs/stacks.md#cli-configuration), profiles applied,
 // environment and flag overrides, and the derived absolute paths the rest of the program uses.
 #pragma once
 

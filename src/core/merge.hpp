@@ -1,4 +1,4 @@
-// Deep merge with Atmos' rules (atmos-stacks.md §2.7, upstream pkg/merge):
+// Deep merge with Atmos' rules (docs/stacks.md#merging, upstream pkg/merge):
 // inputs left→right (later wins); empty maps are skipped; map+map recurses; any type mismatch and an
 // explicit null on the right replace; lists follow the strategy; a list tagged `!append` is appended to
 // whatever list the accumulator holds at that path, whatever the strategy.

@@ -1,4 +1,4 @@
-// Final component sections of one top-level manifest (atmos-stacks.md §2.5, 2.8–2.11): global layers,
+// Final component sections of one top-level manifest (docs/stacks.md#component-sections-and-inheritance): global layers,
 // `component:` / `metadata.inherits` inheritance, overrides, backend defaults.
 #pragma once
 

@@ -41,7 +41,7 @@ bool is_file(const std::string& p) {
   return fs::is_regular_file(p, ec);
 }
 
-// Keys ignored when deciding whether two manifests define the same component identically (§3.5 step 4).
+// Keys ignored when deciding whether two manifests define the same component identically (docs/stacks.md#finding-a-component-in-a-stack).
 Value comparable(const Value& section) {
   Value v = section;
   for (const char* k : {"atmos_cli_config", "atmos_stack", "stack", "atmos_stack_file", "atmos_manifest", "sources", "imports",

@@ -1,5 +1,5 @@
-// The stack engine: finds top-level manifests, processes them, names stacks (§3), resolves
-// `<component> -s <stack>` (§3.5) and builds the `describe stacks` tree (§6.1).
+// The stack engine: finds top-level manifests, processes them, names stacks, resolves
+// `<component> -s <stack>` and builds the `describe stacks` tree (docs/stacks.md).
 //
 // One StackEngine per command run; it caches processed manifests. Not thread-safe.
 #pragma once
@@ -21,7 +21,7 @@ struct Manifest {
   std::string file_key;
   Value merged;                      // the manifest merged with its imports
   std::vector<std::string> imports;  // sorted
-  Value terraform;                   // {component → final section (§2.9)}
+  Value terraform;                   // {component → final section}
   Value own_content;                 // the manifest's own content
   std::map<std::string, Value> import_contents;  // import key → its own content
 };
@@ -30,24 +30,24 @@ struct Manifest {
 struct StackComponent {
   const Manifest* manifest = nullptr;
   std::string component;
-  Value section;  // final section (§2.9) before decorations
-  std::string stack;  // canonical name (§3.1)
+  Value section;  // final section before decorations
+  std::string stack;  // canonical name (docs/stacks.md#stack-names)
 };
 
 class StackEngine {
  public:
   StackEngine(const config::CliConfig& cfg, TemplateRenderer renderer);
 
-  // Absolute paths of all top-level manifests, in discovery order (§2.1).
+  // Absolute paths of all top-level manifests, in discovery order (docs/stacks.md#finding-the-manifests).
   std::vector<std::string> find_manifests() const;
 
   // Every top-level manifest processed, sorted by file key.
   const std::vector<Manifest>& manifests();
 
-  // Canonical stack name for a component of a manifest (§3.1). Throws Error on template/pattern errors.
+  // Canonical stack name for a component of a manifest (docs/stacks.md#stack-names). Throws Error on template/pattern errors.
   std::string stack_name(const Manifest& m, const Value& section) const;
 
-  // §3.5: the one component instance for `-s stack`; throws Error (invalid stack / component / duplicate).
+  // The one component instance for `-s stack` (docs/stacks.md#finding-a-component-in-a-stack); throws Error (invalid stack / component / duplicate).
   StackComponent find_component(const std::string& component, const std::string& stack);
 
   // The decorated section as `describe component` / `terraform` see it (before output filtering).
@@ -55,7 +55,7 @@ class StackEngine {
   // (Terraform runs skip them).
   Value describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args, bool provenance = true);
 
-  // §6.1 `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
+  // The `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
   struct DescribeStacksOptions {
     std::string stack;                       // filter (stack name or file key)
     std::vector<std::string> components;     // filter
@@ -68,10 +68,10 @@ class StackEngine {
   // Sorted unique canonical stack names.
   std::vector<std::string> list_stacks();
 
-  // Workspace name (§5.3).
+  // Workspace name (docs/stacks.md#finding-a-component-in-a-stack).
   std::string workspace(const StackComponent& sc) const;
 
-  // Renders templates inside a decorated component section (§4.1 step 4) when templates are enabled.
+  // Renders templates inside a decorated component section (docs/decisions.md, "Templates inside component sections") when templates are enabled.
   Value render_section_templates(const Value& section) const;
 
   const config::CliConfig& config() const { return cfg_; }

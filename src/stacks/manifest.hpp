@@ -1,4 +1,4 @@
-// Stack manifests: parse-time YAML tags, imports (atmos-stacks.md §2.2–2.4, 2.6) and the deep merge of a
+// Stack manifests: parse-time YAML tags, imports (docs/stacks.md#parsing-and-imports) and the deep merge of a
 // manifest with everything it imports.
 //
 // ManifestProcessor is not thread-safe; it caches parsed files and processed import results, so one

@@ -105,7 +105,7 @@ std::vector<std::string> validate_stacks(StackEngine& engine) {
   if (!fs::is_directory(cfg.stacks_base_abs)) return problems;
   try {
     const auto& manifests = engine.manifests();
-    // Duplicate component definitions for one stack name (§6.4 (2)).
+    // Duplicate component definitions for one stack name (docs/stacks.md#what-describe-and-list-print).
     if (cfg.name_template.empty() && cfg.name_pattern.empty()) {
       bool any = false;
       for (const auto& m : manifests) any |= !m.terraform.empty();
@@ -147,7 +147,7 @@ std::vector<std::string> validate_stacks(StackEngine& engine) {
   } catch (const Error& e) {
     problems.push_back(e.message() + (e.explanation().empty() ? "" : "\n" + e.explanation()));
   }
-  // Schema validation of every manifest file under the stacks directory (§6.4 (3)).
+  // Schema validation of every manifest file under the stacks directory (docs/stacks.md#what-describe-and-list-print).
   for (const auto& file : glob(cfg.stacks_base_abs + "/**/*")) {
     std::string ext = fs::path(file).extension().string();
     if ((ext != ".yaml" && ext != ".yml") || !fs::is_regular_file(file)) continue;

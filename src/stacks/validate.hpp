@@ -1,4 +1,4 @@
-// `atmos validate stacks` (atmos-stacks.md §6.4): every manifest processes, no component is defined twice
+// `atmos validate stacks` (docs/stacks.md#what-describe-and-list-print): every manifest processes, no component is defined twice
 // for one stack with different configuration, and every manifest file satisfies the manifest JSON Schema.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The environment of the Terraform child process (atmos-stacks.md §5.5).
+// The environment of the Terraform child process (docs/architecture.md#one-command-from-argv-to-terraform, step 8).
 #pragma once
 
 #include <map>
@@ -12,7 +12,7 @@ namespace atmos::terraform {
 
 using EnvMap = std::map<std::string, std::string>;
 
-// What §5.5 takes from atmos.yaml and the caller's location.
+// What the child's environment takes from atmos.yaml and the caller's location.
 struct EnvironmentSettings {
   std::string cli_config_path;    // directory of the atmos.yaml that was loaded
   std::string base_path_abs;      // abs(base_path) against the current directory (upstream's quirk)

@@ -1,4 +1,4 @@
-// The documents atmos writes into a component directory (atmos-stacks.md §5.4). Pure functions over Value trees;
+// The documents atmos writes into a component directory (upstream internal/exec/terraform_generate_*.go). Pure functions over Value trees;
 // writing them is FileSystem's job, and `to_json` renders them exactly as upstream's encoder does.
 #pragma once
 

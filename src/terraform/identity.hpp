@@ -1,4 +1,4 @@
-// Which identity a Terraform run should use (atmos-auth.md §2.5), and the seam through which authentication will
+// Which identity a Terraform run should use (docs/auth.md#which-identity-a-command-runs-as), and the seam through which authentication will
 // hand the child its credentials. Authentication itself lives in the auth layer; until it is wired in, the runner
 // uses `no_authentication`, which leaves the caller's environment untouched (upstream's behaviour without `auth`).
 #pragma once

@@ -1,4 +1,4 @@
-// Where a Terraform component lives and what the files atmos generates for it are called (atmos-stacks.md §5.3).
+// Where a Terraform component lives and what the files atmos generates for it are called (upstream internal/exec/path_utils.go).
 #pragma once
 
 #include <string>

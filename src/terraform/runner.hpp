@@ -1,4 +1,4 @@
-// `atmos terraform <subcommand> <component> -s <stack>`: the pipeline of atmos-stacks.md §5.2 for one resolved
+// `atmos terraform <subcommand> <component> -s <stack>`: the pipeline of upstream's internal/exec/terraform.go for one resolved
 // component — restrictions, generated files, environment, `init`, workspace selection, the main command, cleanup.
 //
 // Everything outside the process (files, child processes, the identity's credentials) goes through RunnerServices,
@@ -36,7 +36,7 @@ struct Invocation {
 struct Target {
   std::string component;  // as given on the command line
   std::string stack;      // canonical stack name
-  std::string workspace;  // §5.3
+  std::string workspace;  // docs/stacks.md#finding-a-component-in-a-stack
   Value section;          // final section, decorated, templates rendered
 };
 
@@ -67,10 +67,10 @@ struct RunnerServices {
   std::FILE* notices = stderr;  // dry-run descriptions
 };
 
-// `init [-reconfigure] [-var-file <varfile>]` for the init pre-step (§5.2 6a).
+// `init [-reconfigure] [-var-file <varfile>]` for the init pre-step.
 std::vector<std::string> init_args(const std::string& subcommand, const RunnerSettings& s, const std::string& varfile);
 
-// The main command's argv after the binary (§5.6). `inv.subcommand` must already be normalised (deploy → apply,
+// The main command's argv after the binary. `inv.subcommand` must already be normalised (deploy → apply,
 // -auto-approve added).
 std::vector<std::string> main_args(const Invocation& inv, const RunnerSettings& s, const ComponentPaths& paths,
                                    const std::string& workspace);

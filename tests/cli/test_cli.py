@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Black-box checks of build/atmos: what a person sees for bad input (PRODUCT.md "Bad input") and the
+"""Black-box checks of build/atmos: what a person sees for bad input (every bad input gets a clear error) and the
 example repository's output. Run: test_cli.py BINARY"""
 import json
 import os

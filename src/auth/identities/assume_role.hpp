@@ -1,4 +1,4 @@
-// Identity `aws/assume-role` (atmos-auth.md §3.8): AssumeRole with the previous step's AWS credentials, or
+// Identity `aws/assume-role` (docs/auth.md#identities): AssumeRole with the previous step's AWS credentials, or
 // AssumeRoleWithWebIdentity when the previous step is a GitHub OIDC token.
 #pragma once
 

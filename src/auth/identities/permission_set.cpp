@@ -14,7 +14,7 @@ PermissionSetIdentity::PermissionSetIdentity(const Identity& config, StepContext
       account_name_(config.str({"principal", "account", "name"})),
       endpoint_url_(config.str({"spec", "endpoint_url"})) {
   Value id = config.raw.at({"principal", "account", "id"});
-  // A numeric account id is accepted (PRODUCT.md difference 5); leading zeros need quotes in YAML.
+  // A numeric account id is accepted (docs/auth.md#deliberate-differences-from-upstream, item 5); leading zeros need quotes in YAML.
   if (id.is_string()) account_id_ = id.as_string();
   if (id.is_number()) account_id_ = std::to_string(id.as_int());
   if (permission_set_.empty())

@@ -1,5 +1,5 @@
-// Identity `aws/permission-set` (atmos-auth.md §3.7, PRODUCT.md difference 5): a permission set in one
-// account, reached with the IAM Identity Center access token — ListAccounts (every page) when the account is
+// Identity `aws/permission-set` (docs/auth.md#identities and item 5 of
+// docs/auth.md#deliberate-differences-from-upstream): a permission set in one account, reached with the IAM Identity Center access token — ListAccounts (every page) when the account is
 // given by name, then GetRoleCredentials.
 #pragma once
 

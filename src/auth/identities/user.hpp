@@ -1,7 +1,8 @@
-// Identity `aws/user` (atmos-auth.md §3.10 with PRODUCT.md difference 2): an IAM user's long-lived keys, from
-// the configuration or the keyring (`atmos auth user configure`), turned into session credentials with
-// GetSessionToken — with the MFA code when an MFA device is configured (from --mfa-token / ATMOS_MFA_TOKEN or
-// the terminal; a rejected code from the terminal is asked for once more). Long-lived keys never skip MFA.
+// Identity `aws/user` (docs/auth.md#identities and item 2 of docs/auth.md#deliberate-differences-from-upstream):
+// an IAM user's long-lived keys, from the configuration or the keyring (`atmos auth user configure`), turned
+// into session credentials with GetSessionToken — with the MFA code when an MFA device is configured (from
+// --mfa-token / ATMOS_MFA_TOKEN or the terminal; a rejected code from the terminal is asked for once more).
+// Long-lived keys never skip MFA.
 #pragma once
 
 #include "auth/step.hpp"

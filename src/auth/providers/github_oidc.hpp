@@ -1,5 +1,5 @@
-// Provider `github/oidc` (atmos-auth.md §3.9, PRODUCT.md difference 1): the GitHub Actions ID token for the
-// configured audience (default sts.amazonaws.com), fetched from ACTIONS_ID_TOKEN_REQUEST_URL on every run and
+// Provider `github/oidc` (docs/auth.md#providers and item 1 of docs/auth.md#deliberate-differences-from-upstream):
+// the GitHub Actions ID token for the configured audience (default sts.amazonaws.com), fetched from ACTIONS_ID_TOKEN_REQUEST_URL on every run and
 // never cached.
 #pragma once
 

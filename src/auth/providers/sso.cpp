@@ -17,7 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// SSO tokens are reused while they have more than this left (atmos-auth.md §4.6).
+// SSO tokens are reused while they have more than this left (docs/auth.md#files-and-caches).
 constexpr std::chrono::seconds kTokenBuffer{5 * 60};
 // How long a process waits for another one's login: a device code's usual lifetime plus a margin.
 constexpr std::chrono::minutes kLoginWait{15};

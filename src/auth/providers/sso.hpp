@@ -1,4 +1,4 @@
-// Provider `aws/iam-identity-center` (atmos-auth.md §3.6): the SSO access token from memory, then the disk
+// Provider `aws/iam-identity-center` (docs/auth.md#providers): the SSO access token from memory, then the disk
 // cache, then a refresh-token exchange, then the device authorization flow. Providers with the same start URL
 // and region share one session. Across processes one login happens at a time (a lock beside the cache file);
 // processes that waited re-read the cache instead of signing in again.

@@ -1,4 +1,4 @@
-// The IAM Identity Center session on disk (atmos-auth.md §3.6, §4.3): upstream's JSON file
+// The IAM Identity Center session on disk (docs/auth.md#files-and-caches): upstream's JSON file
 // `<xdg cache>/atmos/aws-sso/sessions/<sha1(start_url|region)>.json`, mode 0600 in a 0700 directory, with the
 // access token, its expiry, and what a refresh-token exchange needs.
 #pragma once

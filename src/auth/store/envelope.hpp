@@ -1,4 +1,4 @@
-// Upstream's keyring value (atmos-auth.md §4.2): `{"type":"aws","data":{"access_key_id",…}}`.
+// Upstream's keyring value (docs/auth.md#files-and-caches): `{"type":"aws","data":{"access_key_id",…}}`.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Where long-lived secrets live (atmos-auth.md §4.2): one interface, one file per backend — `system` (Secret
+// Where long-lived secrets live (docs/auth.md#files-and-caches): one interface, one file per backend — `system` (Secret
 // Service through libsecret), `file` (encrypted with libsodium), `memory` (this process only).
 //
 // Items are addressed by key `atmos_<realm>_<alias>` and hold upstream's JSON envelope

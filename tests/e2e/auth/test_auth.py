@@ -680,7 +680,7 @@ secret-tool lookup service "atmos_${{realm}}_breakglass" username atmos-auth || 
         self.assertEqual(not_signed_in.returncode, 2)
         self.assertIn("atmos auth login --identity plat-dev/terraform", not_signed_in.stderr)
 
-    # --- Errors of §6 ---
+    # --- Error messages ---
 
     def test_Errors(self):
         unknown = self.atmos("auth", "whoami", "--identity", "nonexistent")

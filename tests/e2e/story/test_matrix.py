@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The product brief's permission table, cell by cell: every profile of examples/acme × every stack of each stack
-class (core, plat dev/sandbox, plat staging/prod) runs `plan` and `apply` of `vpc` against the lab with real
-Terraform, and each cell gets exactly what the table says. Then the story's troubleshooting steps and their errors.
-Run: test_matrix.py BINARY (needs ATMOS_LAB_STATE_DIR)."""
+"""The permission table of the acme profiles (examples/acme/profiles), cell by cell: every profile × every stack
+of each stack class (core, plat dev/sandbox, plat staging/prod) runs `plan` and `apply` of `vpc` against the lab
+with real Terraform, and each cell gets exactly what the table says. Then the story's troubleshooting steps and
+their errors. Run: test_matrix.py BINARY (needs ATMOS_LAB_STATE_DIR)."""
 import concurrent.futures
 import json
 import os

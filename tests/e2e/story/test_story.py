@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The product brief's quick start end to end: examples/acme against the lab, the developers profile, SSO sign-in
+"""The README's quick start end to end: examples/acme against the lab, the developers profile, SSO sign-in
 through the device flow (the lab's browser signs in as bob, a developer), and Terraform running as each stack's
 default identity with its state in that account's bucket. Run: test_story.py BINARY (needs ATMOS_LAB_STATE_DIR)."""
 import json
