@@ -85,6 +85,7 @@ bool edit_file(const std::string& path, Edit edit) {
   if (!changed) return false;
   if (sections.empty()) {
     ::unlink(path.c_str());
+    lock.remove_lock_file();
   } else {
     std::string rendered = render_ini(sections);
     write_private_file(path, rendered);

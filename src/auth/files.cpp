@@ -71,32 +71,55 @@ void write_private_file(const std::string& path, const std::string& content) {
   }
 }
 
-FileLock::FileLock(const std::string& path, std::chrono::milliseconds timeout) {
-  fd_ = open_lock_file(path);
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      Error e = io_error("cannot lock", path + ".lock");
-      ::close(fd_);
-      throw e;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::close(fd_);
-      throw Error(ErrorKind::Io, "failed to acquire file lock within timeout")
-          .explain("Another atmos process holds " + path + ".lock.");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+FileLock::FileLock(const std::string& path, std::chrono::milliseconds timeout) : lock_path_(path + ".lock") {
+  acquire(true, std::chrono::steady_clock::now() + timeout);
 }
 
 std::optional<FileLock> FileLock::try_lock(const std::string& path) {
   FileLock lock;
-  lock.fd_ = open_lock_file(path);
-  if (::flock(lock.fd_, LOCK_EX | LOCK_NB) != 0) return std::nullopt;
+  lock.lock_path_ = path + ".lock";
+  if (!lock.acquire(false, std::chrono::steady_clock::now())) return std::nullopt;
   return lock;
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+bool FileLock::acquire(bool blocking, std::chrono::steady_clock::time_point deadline) {
+  std::string guarded = lock_path_.substr(0, lock_path_.size() - 5);
+  for (;;) {
+    fd_ = open_lock_file(guarded);
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        Error e = io_error("cannot lock", lock_path_);
+        ::close(fd_);
+        fd_ = -1;
+        throw e;
+      }
+      if (!blocking) {
+        ::close(fd_);
+        fd_ = -1;
+        return false;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::close(fd_);
+        fd_ = -1;
+        throw Error(ErrorKind::Io, "failed to acquire file lock within timeout").explain("Another atmos process holds " + lock_path_ + ".");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // The holder before us may have removed the lock file: then this inode no longer guards anything.
+    struct stat held {}, named {};
+    if (::fstat(fd_, &held) == 0 && ::stat(lock_path_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev)
+      return true;
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+void FileLock::remove_lock_file() {
+  if (fd_ >= 0) ::unlink(lock_path_.c_str());
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : lock_path_(std::move(other.lock_path_)), fd_(other.fd_) { other.fd_ = -1; }
 
 FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);

@@ -221,7 +221,7 @@ std::string StackEngine::workspace(const StackComponent& sc) const {
   return replace_all(ws, '/', "-");
 }
 
-Value StackEngine::render_section_templates(const Value& section) const {
+Value StackEngine::render_section_templates(const StackComponent& sc, const Value& section) const {
   if (!cfg_.templates_enabled) return section;
   const std::string left = [&] {
     Value d = cfg_.get({"templates", "settings", "delimiters"});
@@ -230,7 +230,13 @@ Value StackEngine::render_section_templates(const Value& section) const {
   std::function<Value(const Value&)> walk = [&](const Value& v) -> Value {
     if (v.is_string()) {
       if (v.as_string().find(left) == std::string::npos) return v;
-      return Value(renderer_("component", v.as_string(), section, false));
+      try {
+        return Value(renderer_("component", v.as_string(), section, false));
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Template) throw;
+        throw Error(ErrorKind::Template, "failed to process templates of component '" + sc.component + "' in stack '" +
+                                             sc.stack + "' (manifest '" + sc.manifest->abs_path + "'): " + e.message());
+      }
     }
     if (v.is_map()) {
       Map out;
@@ -369,7 +375,7 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
     v = v.with("sources", config_sources(*sc.manifest, sc.component, sc.section));
   }
   v = v.with("component_type", Value("terraform"));
-  v = render_section_templates(v);
+  v = render_section_templates(sc, v);
   std::string folder = str_of(v.get("component"));
   std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
   Map info{{"component_path", Value(dir)}, {"component_type", Value("terraform")}};
@@ -404,7 +410,7 @@ Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
       std::string path = cfg_.terraform_base_path + "/" + str_of(section.get("component"));
       Value info = Value::map({{"component_path", Value(fs::path(path).lexically_normal().string())},
                                {"component_type", Value("terraform")}});
-      Value v = render_section_templates(decorate_common(sc, info));
+      Value v = render_section_templates(sc, decorate_common(sc, info));
       if (!opts.sections.empty()) {
         Map filtered;
         for (const auto& [k, item] : v.as_map())

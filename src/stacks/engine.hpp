@@ -72,7 +72,8 @@ class StackEngine {
   std::string workspace(const StackComponent& sc) const;
 
   // Renders templates inside a decorated component section (docs/decisions.md, "Templates inside component sections") when templates are enabled.
-  Value render_section_templates(const Value& section) const;
+  // Template errors name the component, the stack and the manifest file.
+  Value render_section_templates(const StackComponent& sc, const Value& section) const;
 
   const config::CliConfig& config() const { return cfg_; }
 

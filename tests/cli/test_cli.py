@@ -69,6 +69,20 @@ class BadInput(unittest.TestCase):
                       p.stderr)
         self.assertEqual(p.stdout, "")
 
+    def test_template_error_names_manifest_component_and_stack(self):
+        r = self.repo({"atmos.yaml": ATMOS_YAML + "templates:\n  settings:\n    enabled: true\n",
+                       "components/terraform/vpc/main.tf": "",
+                       "stacks/orgs/acme/dev.yaml": "vars: {tenant: acme, stage: dev}\n"
+                                                    "components: {terraform: {vpc: {vars: {a: '{{ .vars.stage | nosuch }}'}}}}\n"})
+        for args in (("describe", "component", "vpc", "-s", "acme-dev"), ("describe", "stacks"),
+                     ("terraform", "generate", "varfile", "vpc", "-s", "acme-dev")):
+            p = r.run(*args)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn("failed to process templates of component 'vpc' in stack 'acme-dev' (manifest '" +
+                          os.path.join(r.dir, "stacks/orgs/acme/dev.yaml") + "'): template: component:1: "
+                          'function "nosuch" not defined', p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(r.dir, "components/terraform/vpc/acme-dev-vpc.terraform.tfvars.json")))
+
     def test_missing_import_names_the_importer(self):
         r = self.repo({"stacks/orgs/acme/dev.yaml": "import: [catalog/missing]\n"})
         p = r.run("list", "stacks")

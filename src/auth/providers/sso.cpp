@@ -96,6 +96,7 @@ Credentials SsoProvider::authenticate(const AuthOptions& options) {
       return remember(*refreshed);
     }
   }
+  cache_.check_writable();
   SsoSession fresh = device_flow(options);
   cache_.save(fresh);
   return remember(fresh);
@@ -204,7 +205,10 @@ void SsoProvider::logout() {
     std::lock_guard lock(g_sessions_mutex);
     sessions().erase(cache_.path());
   }
+  // Under the login lock when it is free, which then goes too; a login in progress keeps its lock.
+  std::optional<FileLock> lock = FileLock::try_lock(cache_.path());
   if (cache_.remove()) log::debug("Deleted SSO token cache path={}", cache_.path());
+  if (lock) lock->remove_lock_file();
 }
 
 }  // namespace atmos::auth

@@ -1,9 +1,15 @@
 #include "auth/providers/sso_token_cache.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "auth/files.hpp"
 #include "aws/timestamp.hpp"
+#include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
@@ -95,6 +101,20 @@ void SsoTokenCache::save(const SsoSession& s) const {
   write_private_file(path_, out);
   wipe(out);
   log::debug("Saved SSO token to cache path={} expiresAt={}", path_, aws::format_iso8601(s.expires_at));
+}
+
+void SsoTokenCache::check_writable() const {
+  auto fail = [&](const std::string& reason) {
+    throw Error(ErrorKind::Io, "cannot write the SSO token cache " + path_ + ": " + reason)
+        .hint("Fix the path's permissions or set XDG_CACHE_HOME to a writable directory, then sign in again");
+  };
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) fail("it exists and is not a regular file");
+  std::string probe = path_ + ".probe-" + std::to_string(::getpid());
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) fail(std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 bool SsoTokenCache::remove() const { return ::unlink(path_.c_str()) == 0; }

@@ -30,6 +30,9 @@ class SsoTokenCache {
   std::optional<SsoSession> load() const;
   // Replaces the file atomically. Throws Error(Io).
   void save(const SsoSession& session) const;
+  // Throws Error(Io) naming the path when save() could not replace the file (its path is a directory, or nothing
+  // can be created beside it), so the device flow is not started for a session that could not be kept.
+  void check_writable() const;
   // True when a file was removed.
   bool remove() const;
 

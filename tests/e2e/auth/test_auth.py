@@ -283,6 +283,20 @@ class AuthE2E(unittest.TestCase):
         self.assertIn("atmos auth login --identity core-auto/terraform", result.stderr)
         self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
 
+    def test_UnwritableTokenCacheIsReportedBeforeTheDeviceFlow(self):
+        lab("POST", "/_lab/counters/reset")
+        self.ok("auth", "login", "--provider", "acme-sso", drop=("CI",))
+        cache = os.path.join(self.home, ".cache", "atmos", "aws-sso", "sessions")
+        path = os.path.join(cache, next(f for f in os.listdir(cache) if f.endswith(".json")))
+        self.ok("auth", "logout", "--provider", "acme-sso")
+        os.makedirs(path)  # a directory where the token file belongs: the session could never be saved
+        lab("POST", "/_lab/counters/reset")
+        result = self.atmos("auth", "login", "--provider", "acme-sso", drop=("CI",))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("cannot write the SSO token cache " + path + ": it exists and is not a regular file", result.stderr)
+        self.assertNotIn("Verification Code", result.stderr)
+        self.assertIsNone(counts().get("sso-oidc:StartDeviceAuthorization"))
+
     def test_DeviceFlowNeedsTerminalOrBrowser(self):
         result = self.atmos("auth", "login", drop=("CI", "BROWSER"))
         self.assertEqual(result.returncode, 2, result.stderr)
@@ -327,6 +341,7 @@ class AuthE2E(unittest.TestCase):
 
         self.ok("auth", "logout", "--all")
         self.assertEqual(self.credentials_files(), [])
+        self.assertEqual([path for path in self.snapshot() if path.endswith(".lock")], [], "lock files left behind")
         unknown = self.atmos("auth", "logout", "nobody")
         self.assertEqual(unknown.returncode, 1)
         self.assertIn("identity not found in configuration", unknown.stderr)
