@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/context.hpp"
+#include "cli/help.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
 #include "core/log.hpp"
@@ -17,25 +18,6 @@
 
 namespace atmos::cli {
 namespace {
-
-const char* kUsage =
-    "Usage:\n"
-    "  atmos [command]\n\n"
-    "Available Commands:\n"
-    "  auth        Log in to AWS and hand credentials to commands\n"
-    "  describe    Describe the configuration: config, stacks, component\n"
-    "  list        List stacks and components\n"
-    "  terraform   Run Terraform for a component in a stack\n"
-    "  validate    Validate stack manifests\n"
-    "  version     Print the version\n\n"
-    "Flags:\n"
-    "      --base-path string     Base path for the Atmos project\n"
-    "      --config stringArray   Paths to configuration files\n"
-    "      --config-path string   Directories containing atmos.yaml\n"
-    "      --logs-level string    Trace, Debug, Info, Warning, Error, Off\n"
-    "      --logs-file string     Where logs are written (default /dev/stderr)\n"
-    "      --profile strings      Configuration profiles to activate\n"
-    "  -C, --chdir string         Change to this directory first\n";
 
 int cmd_version(const std::vector<std::string>& args) {
   parse_args(args, {});
@@ -96,7 +78,7 @@ int cmd_terraform(const std::vector<std::string>& args);
 int cmd_auth(const std::vector<std::string>& args);
 
 const std::vector<std::string>& command_names() {
-  static const std::vector<std::string> kNames = {"auth", "describe", "list", "terraform", "validate", "version"};
+  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "version"};
   return kNames;
 }
 
@@ -143,20 +125,56 @@ std::vector<std::string> move_leading_flags(const std::vector<std::string>& args
   return out;
 }
 
-int run(const std::vector<std::string>& raw_args) {
-  const std::vector<std::string> args = move_leading_flags(raw_args);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 1 : 0;
+// An unknown flag or subcommand also gets the closest valid name and the command's --help.
+void add_usage_hints(Error& e, const std::vector<std::string>& args) {
+  if (e.kind() != ErrorKind::Usage || !e.hints().empty()) return;
+  const std::string& m = e.message();
+  bool unknown_flag = m.rfind("unknown flag: --", 0) == 0, unknown_command = m.rfind("unknown command \"", 0) == 0;
+  if (!unknown_flag && !unknown_command && m.rfind("unknown shorthand flag", 0) != 0) return;
+  std::vector<std::string> words(args.begin(), std::find(args.begin(), args.end(), "--"));
+  const HelpCommand& node = find_command(words);
+  if (unknown_flag) {
+    std::vector<std::string> names;
+    for (const auto& f : node.flags) names.push_back(f.name);
+    for (const auto& f : global_flags()) names.push_back(f.name);
+    auto near = closest_names(m.substr(16), names, 1);
+    if (!near.empty()) e.hint("Did you mean --" + near.front() + "?");
   }
+  if (unknown_command) {
+    std::string word = m.substr(17, m.find('"', 17) - 17), prefix = node.path.empty() ? "" : node.path + " ";
+    std::vector<std::string> names;
+    for (const auto& c : command_tree())
+      if (!c.path.empty() && c.path.rfind(prefix, 0) == 0 && c.path.find(' ', prefix.size()) == std::string::npos)
+        names.push_back(c.path.substr(prefix.size()));
+    auto near = closest_names(word, names, 1);
+    if (!near.empty()) e.hint("Did you mean " + near.front() + "?");
+  }
+  e.hint("Run 'atmos " + (node.path.empty() ? "" : node.path + " ") + "--help' for usage.");
+}
+
+int run(const std::vector<std::string>& raw_args) {
+  if (!raw_args.empty() && raw_args[0] == "__complete")
+    return cmd_complete(std::vector<std::string>(raw_args.begin() + 1, raw_args.end()));
+  const std::vector<std::string> args = move_leading_flags(raw_args);
+  if (args.empty()) {
+    std::fputs(help_text(command_tree().front()).c_str(), stderr);
+    return 1;
+  }
+  if (print_help_if_asked(args)) return 0;
   std::vector<std::string> rest(args.begin() + 1, args.end());
   const std::string& cmd = args[0];
-  if (cmd == "version" || cmd == "--version") return cmd_version(rest);
-  if (cmd == "describe") return cmd_describe(rest);
-  if (cmd == "list") return cmd_list(rest);
-  if (cmd == "validate") return cmd_validate(rest);
-  if (cmd == "terraform") return cmd_terraform(rest);
-  if (cmd == "auth") return cmd_auth(rest);
+  try {
+    if (cmd == "version" || cmd == "--version") return cmd_version(rest);
+    if (cmd == "describe") return cmd_describe(rest);
+    if (cmd == "list") return cmd_list(rest);
+    if (cmd == "validate") return cmd_validate(rest);
+    if (cmd == "terraform") return cmd_terraform(rest);
+    if (cmd == "auth") return cmd_auth(rest);
+    if (cmd == "completion") return cmd_completion(rest);
+  } catch (Error& e) {
+    add_usage_hints(e, args);
+    throw;
+  }
   Error e(ErrorKind::Usage, "unknown command \"" + cmd + "\" for \"atmos\"");
   auto near = closest_names(cmd, command_names(), 1);
   if (!near.empty()) e.hint("Did you mean " + near.front() + "?");
