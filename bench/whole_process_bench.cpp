@@ -75,3 +75,11 @@ BENCHMARK_CAPTURE(whole_process, describe_stacks_yaml, "ATMOS_BENCH_REPO",
     ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK_CAPTURE(whole_process, list_stacks, "ATMOS_BENCH_REPO", std::vector<std::string>{"list", "stacks"})
     ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true);
+// Shell completion (a Tab press): components, then the stacks holding one. The first repetition fills the
+// completion cache; the median is the warm Tab press.
+BENCHMARK_CAPTURE(whole_process, complete_components, "ATMOS_BENCH_REPO",
+                  std::vector<std::string>{"__complete", "terraform", "plan", ""})
+    ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(10)->ReportAggregatesOnly(true);
+BENCHMARK_CAPTURE(whole_process, complete_stacks, "ATMOS_BENCH_REPO",
+                  std::vector<std::string>{"__complete", "terraform", "plan", "acm-2-large", "-s", ""})
+    ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(10)->ReportAggregatesOnly(true);
