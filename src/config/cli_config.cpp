@@ -236,7 +236,7 @@ class Loader {
       v = load_yaml_file(file);
     } catch (const YamlError& e) {
       throw Error(ErrorKind::Config, "failed to parse config file '" + file + "'")
-          .explain(file + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message());
+          .explain(e.located(file));
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::Yaml)
         throw Error(ErrorKind::Config, "failed to parse config file '" + file + "'").explain(file + ": " + e.message());

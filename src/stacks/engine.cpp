@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/deep_stack.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
 #include "core/log.hpp"
@@ -137,13 +138,14 @@ const std::vector<Manifest>& StackEngine::manifests() {
   };
   std::size_t workers = paths.size() >= kParallelThreshold ? std::max(1u, std::min(4u, std::thread::hardware_concurrency())) : 1;
   std::vector<std::unique_ptr<ManifestProcessor>> processors;
-  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<DeepStackThread>> threads;
   for (std::size_t w = 1; w < workers; ++w) {
     processors.push_back(std::make_unique<ManifestProcessor>(cfg_, renderer_));
-    threads.emplace_back(work, std::ref(*processors.back()), w, workers);
+    ManifestProcessor& processor = *processors.back();
+    threads.push_back(std::make_unique<DeepStackThread>([&work, &processor, w, workers] { work(processor, w, workers); }));
   }
   work(processor_, 0, workers);
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) t->join();
   // Report the first failing manifest in discovery order, whatever thread found it.
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);

@@ -207,7 +207,7 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
     v = parse_yaml(text, abs_path);
   } catch (const YamlError& e) {
     Error err(ErrorKind::Yaml, "invalid stack manifest '" + file_key(abs_path) + "'");
-    err.explain(abs_path + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message());
+    err.explain(e.located(abs_path));
     throw err;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::Yaml) throw;
