@@ -39,6 +39,155 @@ Value section(const Value& parent, const char* key, const std::string& where) {
   return *v;
 }
 
+// Upstream's type checks of a stack manifest merged with its imports (internal/exec/
+// stack_processor_process_stacks.go, ProcessStackConfig), in its order and with its messages: a present section
+// of the wrong type — null included, as Go's type assertions see it — fails, whether or not the manifest
+// defines components.
+struct SectionCheck {
+  const char* parent;  // "" = the manifest's root
+  const char* key;
+  bool string;         // a string attribute rather than a map section
+  const char* error;   // errors/errors.go text
+};
+
+const SectionCheck kGlobalChecks[] = {
+    {"", "vars", false, "invalid vars section"},
+    {"", "hooks", false, nullptr},
+    {"", "settings", false, "invalid settings section"},
+    {"", "env", false, "invalid env section"},
+    {"", "generate", false, "invalid generate section"},
+    {"", "terraform", false, "invalid terraform section"},
+    {"", "helmfile", false, "invalid helmfile section"},
+    {"", "packer", false, "invalid packer section"},
+    {"", "ansible", false, "invalid ansible section"},
+    {"", "kubernetes", false, "invalid configuration"},
+    {"", "helm", false, "invalid configuration"},
+    {"", "components", false, "invalid components section"},
+    {"", "auth", false, "invalid auth section"},
+    {"", "metadata", false, "invalid metadata section"},
+    {"", "secrets", false, "invalid component secrets section"},
+    {"terraform", "command", true, "invalid terraform command"},
+    {"terraform", "vars", false, "invalid terraform vars section"},
+    {"terraform", "hooks", false, nullptr},
+    {"terraform", "generate", false, "invalid terraform generate section"},
+    {"terraform", "settings", false, "invalid terraform settings section"},
+    {"terraform", "env", false, "invalid terraform env section"},
+    {"terraform", "providers", false, "invalid terraform providers section"},
+    {"terraform", "auth", false, "invalid terraform auth section"},
+    {"terraform", "backend_type", true, "invalid terraform backend_type"},
+    {"terraform", "backend", false, "invalid terraform.backend section"},
+    {"terraform", "remote_state_backend_type", true, "invalid terraform remote_state_backend_type"},
+    {"terraform", "remote_state_backend", false, "invalid terraform remote_state_backend section"},
+    {"terraform", "source", false, "invalid terraform source section"},
+    {"terraform", "provision", false, "invalid terraform provision section"},
+    {"", "dependencies", false, "invalid dependencies section"},
+    {"terraform", "dependencies", false, "invalid terraform dependencies section"},
+    {"helmfile", "command", true, "invalid helmfile command"},
+    {"helmfile", "vars", false, "invalid helmfile vars section"},
+    {"helmfile", "settings", false, "invalid helmfile settings section"},
+    {"helmfile", "env", false, "invalid helmfile env section"},
+    {"helmfile", "auth", false, "invalid helmfile auth section"},
+    {"helmfile", "dependencies", false, "invalid helmfile dependencies section"},
+    {"packer", "command", true, "invalid packer command"},
+    {"packer", "vars", false, "invalid packer vars section"},
+    {"packer", "settings", false, "invalid packer settings section"},
+    {"packer", "env", false, "invalid packer env section"},
+    {"packer", "auth", false, "invalid packer auth section"},
+    {"packer", "dependencies", false, "invalid packer dependencies section"},
+    {"ansible", "command", true, "invalid ansible command"},
+    {"ansible", "vars", false, "invalid ansible vars section"},
+    {"ansible", "settings", false, "invalid ansible settings section"},
+    {"ansible", "env", false, "invalid ansible env section"},
+    {"ansible", "auth", false, "invalid ansible auth section"},
+    {"ansible", "dependencies", false, "invalid ansible dependencies section"},
+};
+
+// A Terraform component's own sections (stack_processor_process_stacks_helpers_extraction.go).
+const SectionCheck kComponentChecks[] = {
+    {"", "vars", false, "invalid component vars section"},
+    {"", "locals", false, "invalid component locals section"},
+    {"", "settings", false, "invalid component settings section"},
+    {"settings", "spacelift", false, "invalid spacelift settings section"},
+    {"", "env", false, "invalid component env section"},
+    {"", "providers", false, "invalid component providers section"},
+    {"", "mocks", false, "invalid configuration"},
+    {"", "required_providers", false, "invalid component required_providers section"},
+    {"", "required_version", true, "invalid component required_version attribute"},
+    {"", "hooks", false, "invalid component hooks section"},
+    {"", "test", false, "invalid configuration"},
+    {"", "secrets", false, "invalid component secrets section"},
+    {"", "auth", false, "invalid component auth section"},
+    {"", "retry", false, "invalid configuration"},
+    {"", "provision", false, "invalid component provision section"},
+    {"", "metadata", false, "invalid component metadata section"},
+    {"", "dependencies", false, "invalid component dependencies section"},
+    {"", "backend_type", true, "invalid component backend_type attribute"},
+    {"", "backend", false, "invalid component backend section"},
+    {"", "remote_state_backend_type", true, "invalid component remote_state_backend_type attribute"},
+    {"", "remote_state_backend", false, "invalid component remote_state_backend section"},
+    {"", "source", false, "invalid component source section"},
+    {"", "command", true, "invalid component command attribute"},
+    {"", "generate", false, "invalid component generate section"},
+};
+
+// A component's `overrides` (stack_processor_process_stacks_helpers_overrides.go).
+const SectionCheck kOverridesChecks[] = {
+    {"", "vars", false, "invalid component overrides vars section"},
+    {"", "settings", false, "invalid component overrides settings section"},
+    {"", "env", false, "invalid component overrides env section"},
+    {"", "secrets", false, "invalid component secrets section"},
+    {"", "auth", false, "invalid component overrides auth section"},
+    {"", "command", true, "invalid component overrides command attribute"},
+    {"", "providers", false, "invalid component overrides providers section"},
+    {"", "required_providers", false, "invalid component overrides required_providers section"},
+    {"", "required_version", true, "invalid component overrides required_version attribute"},
+    {"", "hooks", false, "invalid component overrides hooks section"},
+    {"", "generate", false, "invalid component overrides generate section"},
+    {"", "retry", false, "invalid configuration"},
+};
+
+// The first check `v` fails, or null.
+const SectionCheck* failed_check(const Value& v, const SectionCheck* begin, const SectionCheck* end) {
+  for (const SectionCheck* c = begin; c != end; ++c) {
+    const Value* parent = *c->parent ? v.find(c->parent) : &v;
+    if (!parent || !parent->is_map()) continue;
+    const Value* item = parent->find(c->key);
+    if (item && !(c->string ? item->is_string() : item->is_map())) return c;
+  }
+  return nullptr;
+}
+
+void check_manifest_sections(const Value& stack, const std::string& file_key) {
+  if (const SectionCheck* c = failed_check(stack, std::begin(kGlobalChecks), std::end(kGlobalChecks))) {
+    // The hooks errors are worded by pkg/errors.Wrapf and fmt ("%w '%s'") respectively.
+    if (std::string_view(c->parent).empty() && std::string_view(c->key) == "hooks")
+      throw Error(ErrorKind::Stack, " '" + file_key + "': invalid 'hooks' section in the file");
+    if (std::string_view(c->key) == "hooks")
+      throw Error(ErrorKind::Stack, "invalid 'terraform.hooks' section in the file '" + file_key + "'");
+    throw Error(ErrorKind::Stack, std::string(c->error) + " in file '" + file_key + "'");
+  }
+  const Value* terraform = stack.get("components").find("terraform");
+  if (!terraform) return;
+  if (!terraform->is_map()) throw Error(ErrorKind::Stack, "invalid components.terraform section in file '" + file_key + "'");
+  for (const auto& [name, raw] : terraform->as_map()) {
+    if (!raw.is_map()) throw Error(ErrorKind::Stack, "invalid component map type for component " + name);
+  }
+  for (const auto& [name, raw] : terraform->as_map()) {
+    std::string path = "'components.terraform." + name + ".";
+    if (const SectionCheck* c = failed_check(raw, std::begin(kComponentChecks), std::end(kComponentChecks))) {
+      std::string key = *c->parent ? std::string(c->parent) + "." + c->key : std::string(c->key);
+      throw Error(ErrorKind::Stack, std::string(c->error) + ": " + path + key + "' in the file '" + file_key + "'");
+    }
+    const Value* overrides = raw.find("overrides");
+    if (!overrides) continue;
+    if (!overrides->is_map())
+      throw Error(ErrorKind::Stack, "invalid component overrides section: " + path + "overrides' in the manifest '" + file_key + "'");
+    if (const SectionCheck* c = failed_check(*overrides, std::begin(kOverridesChecks), std::end(kOverridesChecks)))
+      throw Error(ErrorKind::Stack, std::string(c->error) + ": " + path + "overrides." + c->key + "' in the manifest '" +
+                                        file_key + "'");
+  }
+}
+
 // A fixed set of named slots (no allocation on lookup; names are the section keys above).
 template <class T, std::size_t N>
 struct Slots {
@@ -190,10 +339,9 @@ std::string last_non_empty(std::initializer_list<std::string> values, std::strin
 }  // namespace
 
 Value process_terraform_components(const config::CliConfig& cfg, const Value& stack, const std::string& file_key) {
+  check_manifest_sections(stack, file_key);
   Value components = stack.at({"components", "terraform"});
   if (components.is_null() || components.empty()) return Value::empty_map();
-  if (!components.is_map())
-    throw Error(ErrorKind::Stack, "invalid 'components.terraform' section in the file '" + file_key + "'");
 
   Value tf = map_or_empty(stack.get("terraform"));
   Value g_meta = section(stack, "metadata", file_key);
@@ -227,10 +375,6 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
   Map out;
   ComponentResolver resolver(cfg, components, file_key);
   for (const auto& [name, raw] : components.as_map()) {
-    if (raw.is_null()) continue;
-    if (!raw.is_map())
-      throw Error(ErrorKind::Stack, "invalid component '" + name + "' in the stack manifest '" + file_key + "'")
-          .explain("The section 'components.terraform." + name + "' must be a map.");
     std::string where = file_key + "' component '" + name;
     Value meta = section(raw, "metadata", where);
 

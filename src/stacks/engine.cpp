@@ -113,7 +113,25 @@ std::vector<std::string> StackEngine::find_manifests() const {
 }
 
 const std::vector<Manifest>& StackEngine::manifests() {
-  if (manifests_) return *manifests_;
+  load_manifests();
+  for (const auto& e : manifest_errors_) std::rethrow_exception(e);
+  return *manifests_;
+}
+
+const std::vector<Manifest>& StackEngine::manifests(std::vector<Error>& errors) {
+  load_manifests();
+  for (const auto& e : manifest_errors_) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const Error& err) {
+      errors.push_back(err);
+    }
+  }
+  return *manifests_;
+}
+
+void StackEngine::load_manifests() {
+  if (manifests_) return;
   std::vector<std::string> paths = find_manifests();
   std::vector<Manifest> out(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
@@ -146,12 +164,17 @@ const std::vector<Manifest>& StackEngine::manifests() {
   }
   work(processor_, 0, workers);
   for (auto& t : threads) t->join();
-  // Report the first failing manifest in discovery order, whatever thread found it.
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-  std::sort(out.begin(), out.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
-  manifests_ = std::move(out);
-  return *manifests_;
+  // Failures in discovery order, whatever thread found them; the manifests that processed stay usable.
+  std::vector<Manifest> ok;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (errors[i]) {
+      manifest_errors_.push_back(errors[i]);
+    } else {
+      ok.push_back(std::move(out[i]));
+    }
+  }
+  std::sort(ok.begin(), ok.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
+  manifests_ = std::move(ok);
 }
 
 std::string StackEngine::name_from_pattern(const Manifest& m, const Value& section) const {
