@@ -224,29 +224,31 @@ class ComponentResolver {
     }
   }
 
-  // Folds base `base` (with its own bases) into `acc`, as upstream's depth-first visit does.
+  // Folds base `base` (with its own bases) into `acc`, as upstream's depth-first visit does. Lists in the
+  // chain merge with `s`: the list merge strategy of the component whose bases these are (upstream's
+  // effectiveAtmosConfig of its own settings and overrides.settings, issue #2396), for the whole chain.
   void visit(const std::string& component, const std::string& base, BaseConfig& acc,
-             std::vector<std::pair<std::string, std::string>>& path) {
+             std::vector<std::pair<std::string, std::string>>& path, ListMergeStrategy s) {
     if (base == component) return;
-    combine(acc, resolved(component, base, path));
+    combine(acc, resolved(component, base, path, s), s);
   }
 
   // Later `b` wins for maps and scalars; its chain goes in front of the accumulated inheritance.
-  static void combine(BaseConfig& acc, const BaseConfig& b) {
+  static void combine(BaseConfig& acc, const BaseConfig& b, ListMergeStrategy s) {
     for (std::size_t i = 0; i < b.maps.values.size(); ++i)
-      if (!b.maps.values[i].empty()) acc.maps.values[i] = deep_merge(acc.maps.values[i], b.maps.values[i]);
+      if (!b.maps.values[i].empty()) acc.maps.values[i] = deep_merge(acc.maps.values[i], b.maps.values[i], s);
     acc.scalars = b.scalars;
-    acc.metadata = deep_merge(acc.metadata, b.metadata);
+    acc.metadata = deep_merge(acc.metadata, b.metadata, s);
     std::vector<std::string> chain = b.inheritance;
     for (const auto& c : acc.inheritance)
       if (std::find(chain.begin(), chain.end(), c) == chain.end()) chain.push_back(c);
     acc.inheritance = std::move(chain);
   }
 
-  // The configuration a base contributes, computed once per manifest (most components share bases).
+  // The configuration a base contributes, computed once per manifest and strategy (most components share bases).
   const BaseConfig& resolved(const std::string& component, const std::string& base,
-                             std::vector<std::pair<std::string, std::string>>& path) {
-    if (auto it = cache_.find(base); it != cache_.end()) return it->second;
+                             std::vector<std::pair<std::string, std::string>>& path, ListMergeStrategy s) {
+    if (auto it = cache_.find({base, s}); it != cache_.end()) return it->second;
     std::pair<std::string, std::string> edge{component, base};
     if (std::find(path.begin(), path.end(), edge) != path.end()) {
       std::string cycle;
@@ -263,17 +265,17 @@ class ComponentResolver {
     Value meta = map_or_empty(b.get("metadata"));
     bool abstract = str_of(meta.get("type")) == "abstract";
     std::string legacy = str_of(b.get("component"));
-    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, fresh, path);
-    for (const auto& inh : inherits_of(base, meta)) visit(base, inh, fresh, path);
-    for (const char* s : kBaseMapSections) fresh.maps[s] = deep_merge(fresh.maps[s], section(b, s, file_key_));
-    for (const char* s : kBaseScalarSections) fresh.scalars[s] = str_of(b.get(s));
-    if (cfg_.inherit_metadata) fresh.metadata = deep_merge(fresh.metadata, meta.without("inherits").without("type"));
+    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, fresh, path, s);
+    for (const auto& inh : inherits_of(base, meta)) visit(base, inh, fresh, path, s);
+    for (const char* key : kBaseMapSections) fresh.maps[key] = deep_merge(fresh.maps[key], section(b, key, file_key_), s);
+    for (const char* key : kBaseScalarSections) fresh.scalars[key] = str_of(b.get(key));
+    if (cfg_.inherit_metadata) fresh.metadata = deep_merge(fresh.metadata, meta.without("inherits").without("type"), s);
     std::vector<std::string> chain{base};
     for (const auto& c : fresh.inheritance)
       if (c != base) chain.push_back(c);
     fresh.inheritance = std::move(chain);
     path.pop_back();
-    return cache_.emplace(base, std::move(fresh)).first->second;
+    return cache_.emplace(std::make_pair(base, s), std::move(fresh)).first->second;
   }
 
   std::vector<std::string> inherits_of(const std::string& component, const Value& meta) {
@@ -304,7 +306,7 @@ class ComponentResolver {
   const config::CliConfig& cfg_;
   const Value& all_;
   const std::string& file_key_;
-  std::map<std::string, BaseConfig> cache_;
+  std::map<std::pair<std::string, ListMergeStrategy>, BaseConfig> cache_;
 };
 
 // atmos.yaml's `auth` under a manifest's stack-wide `auth`. Many manifests carry equal stack-wide `auth` (the
@@ -378,13 +380,19 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
     std::string where = file_key + "' component '" + name;
     Value meta = section(raw, "metadata", where);
 
+    Value overrides = section(raw, "overrides", where);
+    auto ov = [&](const char* key) { return map_or_empty(overrides.get(key)); };
+    std::string own_lms =
+        last_non_empty({str_of(section(raw, "settings", where).get("list_merge_strategy")), str_of(ov("settings").get("list_merge_strategy"))});
+    ListMergeStrategy chain_strategy = own_lms.empty() ? strategy : parse_list_merge_strategy(own_lms);
+
     BaseConfig base;
     std::vector<std::pair<std::string, std::string>> path;
     std::string legacy_base;
     std::string legacy = str_of(raw.get("component"));
     if (!legacy.empty() && legacy != name) {
       if (components.has(legacy)) {
-        resolver.visit(name, legacy, base, path);
+        resolver.visit(name, legacy, base, path, chain_strategy);
         legacy_base = resolver.legacy_root(legacy);
       } else if (!fs::is_directory(fs::path(cfg.terraform_dir_abs) / legacy)) {
         throw Error(ErrorKind::Stack, "invalid base component")
@@ -393,10 +401,7 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
                      file_key + "'");
       }
     }
-    for (const auto& inh : resolver.inherits_of(name, meta)) resolver.visit(name, inh, base, path);
-
-    Value overrides = section(raw, "overrides", where);
-    auto ov = [&](const char* key) { return map_or_empty(overrides.get(key)); };
+    for (const auto& inh : resolver.inherits_of(name, meta)) resolver.visit(name, inh, base, path, chain_strategy);
 
     // Per-component list merge strategy: settings.list_merge_strategy from the most specific layer.
     std::string lms = last_non_empty({str_of(g_settings.get("list_merge_strategy")),

@@ -87,7 +87,8 @@ class StackEngine {
   std::string name_from_pattern(const Manifest& m, const Value& section) const;
   // The section plus atmos_component, atmos_manifest, atmos_stack(_file), stack, workspace and, when not
   // null, component_info.
-  Value decorate_common(const StackComponent& sc, const Value& component_info) const;
+  Value decorate_common(const StackComponent& sc, const Value& component_info, bool describe_stacks = false) const;
+  std::string describe_stacks_workspace(const StackComponent& sc) const;
 
   const config::CliConfig& cfg_;
   TemplateRenderer renderer_;

@@ -145,6 +145,25 @@ class BadInput(unittest.TestCase):
             self.assertEqual(p.returncode, 1, text)
             self.assertIn(want, p.stderr, text)
 
+    def test_describe_stacks_workspace_follows_upstreams_describe_stacks_rule(self):
+        # internal/exec/describe_stacks_component_processor.go: no component in the workspace context, the
+        # name-pattern context only when the stack name comes from name_pattern.
+        stack = ("vars: {tenant: acme, stage: dev}\ncomponents:\n  terraform:\n"
+                 "    base: {metadata: {type: abstract}, vars: {a: 1}}\n"
+                 "    vpc: {component: base, metadata: {terraform_workspace_pattern: '{tenant}-{stage}-{component}'}}\n"
+                 "    eks: {component: base}\n")
+        pattern_cfg = ATMOS_YAML.replace('name_template: "{{ .vars.tenant }}-{{ .vars.stage }}"', 'name_pattern: "{tenant}-{stage}"')
+        for cfg, want_vpc in ((pattern_cfg, "acme-dev-"), (ATMOS_YAML, "--")):
+            r = self.repo({"atmos.yaml": cfg, "stacks/orgs/acme/dev.yaml": stack})
+            p = r.run("describe", "stacks", "--format", "json")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            comps = json.loads(p.stdout)["acme-dev"]["components"]["terraform"]
+            self.assertEqual(comps["vpc"]["workspace"], want_vpc)
+            self.assertEqual(comps["eks"]["workspace"], "acme-dev")
+            # terraform and describe component keep their rule: the component is appended after a base.
+            p = r.run("describe", "component", "eks", "-s", "acme-dev", "-q", ".workspace")
+            self.assertEqual(p.stdout.strip(), "acme-dev-eks", p.stderr)
+
     def test_validate_reports_every_failing_manifest(self):
         r = self.repo({**GOOD_STACKS, "stacks/orgs/acme/bad1.yaml": "vars: [1]\n",
                        "stacks/orgs/acme/bad2.yaml": "components: {terraform: {vpc: {env: x}}}\n"})

@@ -167,12 +167,14 @@ def run_case(binary, case, manifest):
         return SKIP
     placeholder = manifest["placeholder"]
     with tempfile.TemporaryDirectory(prefix="atmos-conf-") as tmp:
+        # A case may name its own root (a local case on upstream's fixtures: "../upstream/repo").
+        case_root = case.get("root", manifest["root"])
         root = os.path.join(tmp, "repo")
-        shutil.copytree(os.path.join(SUITE, manifest["root"]), root, symlinks=True)
+        shutil.copytree(os.path.join(SUITE, case_root), root, symlinks=True)
         case_tmp = os.path.join(tmp, "case")
         for d in ("home", "mock-git-root", "xdg/cache", "xdg/config", "xdg/data"):
             os.makedirs(os.path.join(case_tmp, d), exist_ok=True)
-        rel_dir = os.path.relpath(os.path.join(SUITE, case["dir"]), os.path.join(SUITE, manifest["root"]))
+        rel_dir = os.path.relpath(os.path.join(SUITE, case["dir"]), os.path.join(SUITE, case_root))
         workdir = os.path.join(root, rel_dir)
         tf = "tofu" if shutil.which("tofu") else "terraform"
         ph = {"workdir": workdir, "root": root, "tmp": case_tmp, "tf": tf}
