@@ -35,7 +35,8 @@ class DeepStackThread {
   bool started_ = false;
 };
 
-// Runs `fn` on a deep stack and waits for it; its exception, if any, is rethrown here.
+// Runs `fn` on the calling thread with its stack switched to a kDeepStackBytes mapping, and returns when it
+// does; its exception, if any, is rethrown here.
 void run_on_deep_stack(std::function<void()> fn);
 
 }  // namespace atmos

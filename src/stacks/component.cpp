@@ -146,15 +146,24 @@ const SectionCheck kOverridesChecks[] = {
     {"", "retry", false, "invalid configuration"},
 };
 
-// The first check `v` fails, or null.
+bool fails(const SectionCheck& c, const Value& item) { return !(c.string ? item.is_string() : item.is_map()); }
+
+// The first check (in table order) `v` fails, or null. A component holds a few sections, so its entries are
+// looked up in the table rather than every check in the map.
 const SectionCheck* failed_check(const Value& v, const SectionCheck* begin, const SectionCheck* end) {
-  for (const SectionCheck* c = begin; c != end; ++c) {
-    const Value* parent = *c->parent ? v.find(c->parent) : &v;
-    if (!parent || !parent->is_map()) continue;
-    const Value* item = parent->find(c->key);
-    if (item && !(c->string ? item->is_string() : item->is_map())) return c;
+  const SectionCheck* first = nullptr;
+  for (const auto& [key, item] : v.as_map()) {
+    for (const SectionCheck* c = begin; c != end && c != first; ++c) {
+      if (key != c->parent && (*c->parent || key != c->key)) continue;
+      if (!*c->parent) {
+        if (fails(*c, item)) first = c;
+        continue;
+      }
+      if (!item.is_map()) continue;
+      if (const Value* nested = item.find(c->key); nested && fails(*c, *nested)) first = c;
+    }
   }
-  return nullptr;
+  return first;
 }
 
 void check_manifest_sections(const Value& stack, const std::string& file_key) {

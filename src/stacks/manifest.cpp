@@ -76,10 +76,14 @@ Value set_component_overrides(const Value& content, const Value& ov) {
 // One file's `overrides`, `terraform` and `terraform.overrides` as upstream's ProcessYAMLConfigFile checks them: a
 // present section that is not a map (null included) fails with its message, naming the file relative to the
 // stacks base.
-Value map_section(const Value& parent, const char* key, const char* error, const std::string& file) {
+Value map_section(const Value& parent, const char* key, const char* error, const std::string& abs_path,
+                  const std::string& stacks_base) {
   const Value* v = parent.find(key);
   if (!v) return Value::empty_map();
-  if (!v->is_map()) throw Error(ErrorKind::Stack, std::string(error) + " in the stack manifest '" + file + "'");
+  if (!v->is_map()) {
+    std::string relative = fs::path(abs_path).lexically_relative(stacks_base).string();
+    throw Error(ErrorKind::Stack, std::string(error) + " in the stack manifest '" + relative + "'");
+  }
   return *v;
 }
 
@@ -274,10 +278,10 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
   Value content = load_file(abs_path, context, skip_templates, ignore_missing);
   auto result = std::make_shared<Result>();
   std::vector<Value> layers;
-  std::string relative = fs::path(abs_path).lexically_relative(cfg_.stacks_base_abs).string();
-  Value terraform = map_section(content, "terraform", "invalid terraform section", relative);
-  Value inline_ov = deep_merge({map_section(content, "overrides", "invalid overrides section", relative),
-                                map_section(terraform, "overrides", "invalid terraform overrides section", relative),
+  const std::string& base = cfg_.stacks_base_abs;
+  Value terraform = map_section(content, "terraform", "invalid terraform section", abs_path, base);
+  Value inline_ov = deep_merge({map_section(content, "overrides", "invalid overrides section", abs_path, base),
+                                map_section(terraform, "overrides", "invalid terraform overrides section", abs_path, base),
                                 parent_inline});
   Value imported_ov = parent_imported;
 
