@@ -3,8 +3,9 @@
 // YAML documents nest up to yaml.v3's limits (10,000 flow levels inside 10,000 block levels, enforced by
 // core/yaml_load), and the loader, the deep merge, the printers, the parse-time tag walk and a Value's
 // teardown all recurse once per level, about 1 KB of stack each. A default 8 MB stack holds fewer than 10,000
-// levels, so commands and stack-processing workers run on threads with kDeepStackBytes of stack (reserved
-// address space; only the pages a deep document really uses are touched).
+// levels, so a command runs with its stack switched to a kDeepStackBytes mapping (run_on_deep_stack, from
+// main) and stack-processing workers are DeepStackThreads (reserved address space; only the pages a deep
+// document really uses are touched).
 #pragma once
 
 #include <cstddef>
