@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/app.hpp"
+#include "core/deep_stack.hpp"
 #include "core/error.hpp"
 
 namespace {
@@ -28,7 +29,8 @@ int run_command(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int code = run_command(std::vector<std::string>(argv + 1, argv + argc));
+  int code = 1;
+  atmos::run_on_deep_stack([&] { code = run_command(std::vector<std::string>(argv + 1, argv + argc)); });
   // Tearing down hundreds of thousands of tree nodes is pure cost at exit; the OS reclaims it all.
   if (std::fflush(stdout) != 0 && code == 0) code = 1;
   std::fflush(stderr);

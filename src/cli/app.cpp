@@ -60,6 +60,26 @@ config::CliConfig load_config(const ParsedArgs& args) {
 }
 
 stacks::StackEngine& process_engine(const config::CliConfig& cfg) {
+  // Upstream's checkAtmosConfig (cmd/cmd_utils.go) before any stack command: without the stacks directory (no
+  // atmos.yaml anywhere, or one pointing elsewhere) the command fails rather than describing nothing.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(cfg.stacks_base_abs, ec)) {
+    Value base = cfg.raw.get("base_path");
+    std::string stacks_dir =
+        (std::filesystem::path(base.is_string() ? base.as_string() : "") / cfg.stacks_base_path).lexically_normal().string();
+    std::string section =
+        cfg.any_file ? "The atmos.yaml CLI config file specifies the directory for Atmos stacks as " + stacks_dir +
+                           ", but the directory does not exist."
+                     : "The atmos.yaml CLI config file was not found.\n\nThe default Atmos stacks directory is set to " +
+                           stacks_dir + ", but the directory does not exist in the current path.";
+    throw Error(ErrorKind::Config, "directory for Atmos stacks does not exist")
+        .explain("## Missing Configuration\n\n" + section +
+                 "\n\n## Getting Started\n\nTo configure and start using Atmos, refer to the following documents:\n\n"
+                 "**Atmos CLI Configuration:** https://atmos.tools/cli/configuration\n\n"
+                 "**Atmos Components:** https://atmos.tools/components\n\n"
+                 "**Atmos Stacks:** https://atmos.tools/stacks\n\n"
+                 "**Quick Start:** https://atmos.tools/quick-start");
+  }
   return *new stacks::StackEngine(cfg, stacks::go_template_renderer(cfg));
 }
 

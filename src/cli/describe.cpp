@@ -122,7 +122,9 @@ int describe_component(const std::vector<std::string>& argv) {
   stacks::StackEngine& engine = process_engine(cfg);
   stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
   Value v = engine.describe_component(sc, {"describe", "component"});
-  if (cfg.get_string({"describe", "component", "filter"}, "schema") != "full") {
+  // The filter shapes only what is printed whole: a query runs over the full component section (`.inheritance`,
+  // `.workspace`, `.deps`, …), as upstream evaluates it before filtering.
+  if (!args.has("query") && cfg.get_string({"describe", "component", "filter"}, "schema") != "full") {
     Map filtered;
     for (const auto& [k, item] : v.as_map())
       if (std::find_if(std::begin(kSchemaSections), std::end(kSchemaSections), [&](const char* s) { return k == s; }) !=

@@ -140,6 +140,43 @@ class Loader {
  public:
   Loader(const ConfigRequest& req) : req_(req), env_(*req.env) {}
 
+  // Upstream decodes atmos.yaml into its configuration struct with mapstructure (go-viper/mapstructure/v2); a
+  // section of the wrong type fails that decode with its message. Null sections decode as empty.
+  static void check_section_types(const Value& raw) {
+    static const char* const kStructs[] = {"auth",   "components", "describe", "integrations", "list",      "logs",
+                                           "schemas", "settings",  "stacks",   "templates",    "validate", "workflows"};
+    static const char* const kStrings[] = {"base_path"};
+    auto kind = [](const Value& v) -> std::string {
+      switch (v.kind()) {
+        case Kind::Bool: return "bool";
+        case Kind::Int: return "int";
+        case Kind::Uint: return "uint64";
+        case Kind::Float: return "float64";
+        case Kind::String: return "string";
+        case Kind::List: return "slice";
+        default: return "map";
+      }
+    };
+    auto fail = [](const std::string& text) {
+      throw Error(ErrorKind::Config, "decoding failed due to the following error(s):\n\n" + text);
+    };
+    for (const char* key : kStructs) {
+      const Value* v = raw.find(key);
+      if (v && !v->is_null() && !v->is_map()) fail(std::string("'") + key + "' expected a map or struct, got \"" + kind(*v) + "\"");
+    }
+    for (const char* key : {"terraform", "helmfile", "packer"}) {
+      const Value* v = raw.get("components").find(key);
+      if (v && !v->is_null() && !v->is_map())
+        fail(std::string("'components.") + key + "' expected a map or struct, got \"" + kind(*v) + "\"");
+    }
+    for (const char* key : kStrings) {
+      const Value* v = raw.find(key);
+      if (v && (v->is_map() || v->is_list()))
+        fail(std::string("'") + key + "' expected type 'string', got unconvertible type '" +
+             (v->is_map() ? "map[string]interface {}" : "[]interface {}") + "'");
+    }
+  }
+
   CliConfig load() {
     CliConfig cfg;
     std::vector<std::string> files = discover();
@@ -150,6 +187,7 @@ class Loader {
     Value base = defaults();
     if (!cfg.any_file) base = deep_merge(base, builtin_cli_config());
     raw_ = deep_merge(base, raw_);
+    check_section_types(raw_);
 
     apply_profiles(cfg);
     cfg.raw = raw_;
@@ -236,7 +274,7 @@ class Loader {
       v = load_yaml_file(file);
     } catch (const YamlError& e) {
       throw Error(ErrorKind::Config, "failed to parse config file '" + file + "'")
-          .explain(file + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message());
+          .explain(e.located(file));
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::Yaml)
         throw Error(ErrorKind::Config, "failed to parse config file '" + file + "'").explain(file + ": " + e.message());

@@ -259,9 +259,12 @@ class Parser {
     return i < end && t_[i].kind == Tok::Punct && t_[i].text == p;
   }
 
-  std::optional<Value> value(std::size_t& i, std::size_t end) {
+  // A literal value; nullopt for an expression (or a literal nested deeper than kMaxDepth, so the recursion
+  // stays bounded whatever the file holds).
+  static constexpr int kMaxDepth = 10000;
+  std::optional<Value> value(std::size_t& i, std::size_t end, int depth = 0) {
     skip_newlines(i, end);
-    if (i >= end) return std::nullopt;
+    if (i >= end || depth > kMaxDepth) return std::nullopt;
     const Token& k = t_[i];
     if (k.kind == Tok::String) {
       if (k.templated) return std::nullopt;
@@ -294,7 +297,7 @@ class Parser {
           ++i;
           return Value::list(std::move(items));
         }
-        auto v = value(i, end);
+        auto v = value(i, end, depth + 1);
         if (!v) return std::nullopt;
         items.push_back(*v);
         skip_newlines(i, end);
@@ -314,7 +317,7 @@ class Parser {
         std::string key = t_[i++].text;
         if (!punct(i, end, "=") && !punct(i, end, ":")) return std::nullopt;
         ++i;
-        auto v = value(i, end);
+        auto v = value(i, end, depth + 1);
         if (!v) return std::nullopt;
         entries.emplace_back(std::move(key), *v);
         skip_newlines(i, end);

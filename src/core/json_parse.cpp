@@ -29,7 +29,7 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   bool String(const char* s, rapidjson::SizeType len, bool) { return add(Value(std::string(s, len))); }
   bool StartObject() {
     frames_.push_back(Frame{true, {}, {}, {}});
-    return true;
+    return frames_.size() <= kMaxDepth;
   }
   bool Key(const char* s, rapidjson::SizeType len, bool) {
     frames_.back().key.assign(s, len);
@@ -42,7 +42,7 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   }
   bool StartArray() {
     frames_.push_back(Frame{false, {}, {}, {}});
-    return true;
+    return frames_.size() <= kMaxDepth;
   }
   bool EndArray(rapidjson::SizeType) {
     Frame f = std::move(frames_.back());
@@ -51,6 +51,11 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   }
 
   Value result() const { return root_; }
+  bool too_deep() const { return frames_.size() > kMaxDepth; }
+
+  // Go's encoding/json nesting limit (maxNestingDepth); the tree must also fit what the recursive printers and
+  // merge are given (core/deep_stack.hpp).
+  static constexpr std::size_t kMaxDepth = 10000;
 
  private:
   struct Frame {
@@ -83,7 +88,12 @@ Value parse_json(std::string_view text, bool go_any_numbers) {
   rapidjson::Reader reader;
   std::string copy(text);
   rapidjson::StringStream ss(copy.c_str());
-  rapidjson::ParseResult ok = reader.Parse<rapidjson::kParseFullPrecisionFlag>(ss, builder);
+  rapidjson::ParseResult ok =
+      reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag>(ss, builder);
+  if (!ok && builder.too_deep()) {
+    throw Error(ErrorKind::Yaml, "invalid JSON: exceeded max depth of " + std::to_string(Builder::kMaxDepth) +
+                                     " (at byte " + std::to_string(ok.Offset()) + ")");
+  }
   if (!ok) {
     throw Error(ErrorKind::Yaml, std::string("invalid JSON: ") + rapidjson::GetParseError_En(ok.Code()) +
                                      " (at byte " + std::to_string(ok.Offset()) + ")");

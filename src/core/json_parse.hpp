@@ -8,7 +8,8 @@
 
 namespace atmos {
 
-// Throws Error(ErrorKind::Yaml) with the RapidJSON error and byte offset on malformed input.
+// Throws Error(ErrorKind::Yaml) with the RapidJSON error and byte offset on malformed input, and on nesting
+// deeper than 10,000 levels (Go's limit). The reader does not recurse.
 Value parse_json(std::string_view text, bool go_any_numbers = false);
 
 }  // namespace atmos

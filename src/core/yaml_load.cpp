@@ -272,14 +272,20 @@ class Loader {
     next(d);
     if (d.ev.type == YAML_STREAM_END_EVENT) return Value();
     // DOCUMENT-START
+    count_decoded(1, 0);  // yaml.v3 decodes the document node itself first
     Event first;
     next(first);
     Value root = node(first);
     Event end;
     next(end);  // DOCUMENT-END: yaml.v3 parses up to it before decoding
-    for (const auto& e : errors_) {
+    // yaml.v3 decodes only after parsing the whole document and stops at the first fatal error in decode
+    // order; excessive aliasing is one, found where the expansion crossed the limit.
+    std::size_t decoded = excessive_aliasing_ ? errors_before_excess_ : errors_.size();
+    for (std::size_t i = 0; i < decoded; ++i) {
+      const auto& e = errors_[i];
       if (e.fatal) throw YamlError("yaml: " + e.text, e.line, e.column);
     }
+    if (excessive_aliasing_) throw YamlError("yaml: document contains excessive aliasing", 0, 0);
     if (!errors_.empty()) {
       std::string msg = "yaml: unmarshal errors:";
       for (const auto& e : errors_) msg += "\n  " + e.text;
@@ -323,11 +329,19 @@ class Loader {
         auto it = anchors_.find(name);
         if (it == anchors_.end())
           throw YamlError("yaml: unknown anchor '" + name + "' referenced", e.ev.start_mark.line + 1, e.ev.start_mark.column + 1);
-        errors_.insert(errors_.end(), it->second.errors.begin(), it->second.errors.end());
+        note_simple_key(e.ev);
+        // The alias node, then its target decoded again (every node of it counts as alias-driven).
+        count_decoded(1, 0);
+        count_decoded(it->second.decoded, it->second.decoded);
+        if (!excessive_aliasing_) errors_.insert(errors_.end(), it->second.errors.begin(), it->second.errors.end());
         return it->second.value;
       }
       case YAML_SCALAR_EVENT: {
         std::size_t first_error = errors_.size();
+        std::uint64_t first_decoded = decode_count_;
+        count_decoded(1, 0);
+        if (e.ev.data.scalar.style != YAML_LITERAL_SCALAR_STYLE && e.ev.data.scalar.style != YAML_FOLDED_SCALAR_STYLE)
+          note_simple_key(e.ev);
         if (e.ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) check_escapes(e.ev);
         std::string text(reinterpret_cast<const char*>(e.ev.data.scalar.value), e.ev.data.scalar.length);
         std::string tag = short_tag(str(e.ev.data.scalar.tag));
@@ -360,14 +374,23 @@ class Loader {
           kept_tag = tag;
         }
         v = finish(std::move(v), e.ev, kept_tag);
-        if (plain && text == "<<" && (tag.empty() || tag == "!" || tag == "!!merge")) v = merge_marker();
-        remember(e.ev.data.scalar.anchor, v, first_error);
+        if (plain && text == "<<" && (tag.empty() || tag == "!" || tag == "!!merge")) {
+          // A merge key is not decoded by yaml.v3 (only its value is, when merging).
+          v = merge_marker();
+          uncount_decoded(1);
+        }
+        remember(e.ev.data.scalar.anchor, v, first_error, first_decoded);
         return v;
       }
       case YAML_SEQUENCE_START_EVENT: {
         std::string tag = short_tag(str(e.ev.data.sequence_start.tag));
         if (tag == "!!seq" || tag == "!") tag.clear();
         std::size_t first_error = errors_.size();
+        std::uint64_t first_decoded = decode_count_;
+        count_decoded(1, 0);
+        bool flow = e.ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+        if (e.ev.data.sequence_start.anchor || e.ev.data.sequence_start.tag) note_simple_key(e.ev);
+        bool indented = flow ? enter_flow(e.ev) : enter_block_sequence(e.ev);
         AnchorScope scope(open_anchors_, e.ev.data.sequence_start.anchor);
         List items;
         for (;;) {
@@ -376,17 +399,24 @@ class Loader {
           if (c.ev.type == YAML_SEQUENCE_END_EVENT) break;
           items.push_back(node(c));
         }
+        leave_collection(flow, indented);
         Value v = finish(Value::list(std::move(items)), e.ev, tag);
-        remember(e.ev.data.sequence_start.anchor, v, first_error);
+        remember(e.ev.data.sequence_start.anchor, v, first_error, first_decoded);
         return v;
       }
       case YAML_MAPPING_START_EVENT: {
         std::string tag = short_tag(str(e.ev.data.mapping_start.tag));
         if (tag == "!!map" || tag == "!") tag.clear();
         std::size_t first_error = errors_.size();
+        std::uint64_t first_decoded = decode_count_;
+        count_decoded(1, 0);
+        bool flow = e.ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        if (e.ev.data.mapping_start.anchor || e.ev.data.mapping_start.tag) note_simple_key(e.ev);
+        bool indented = flow ? enter_flow(e.ev) : enter_block_mapping(e.ev);
         AnchorScope scope(open_anchors_, e.ev.data.mapping_start.anchor);
         Value v = finish(mapping(), e.ev, tag);
-        remember(e.ev.data.mapping_start.anchor, v, first_error);
+        leave_collection(flow, indented);
+        remember(e.ev.data.mapping_start.anchor, v, first_error, first_decoded);
         return v;
       }
       default:
@@ -700,16 +730,109 @@ class Loader {
   };
 
   // An anchored node with the decode errors of its subtree, which every alias of it reports again.
+  // `decoded` is how many nodes yaml.v3 decodes for it (its subtree with aliases expanded).
   struct Anchor {
     Value value;
     std::vector<DecodeError> errors;
+    std::uint64_t decoded;
   };
 
-  void remember(const yaml_char_t* anchor, const Value& v, std::size_t first_error) {
+  void remember(const yaml_char_t* anchor, const Value& v, std::size_t first_error, std::uint64_t first_decoded) {
     if (anchor) {
-      anchors_[str(anchor)] =
-          Anchor{v, std::vector<DecodeError>(errors_.begin() + static_cast<long>(first_error), errors_.end())};
+      std::vector<DecodeError> errors;
+      if (!excessive_aliasing_) errors.assign(errors_.begin() + static_cast<long>(first_error), errors_.end());
+      anchors_[str(anchor)] = Anchor{v, std::move(errors), decode_count_ - first_decoded};
     }
+  }
+
+  // yaml.v3's bound on alias expansion (decode.go: unmarshal and allowedAliasRatio). Every node it decodes
+  // counts, nodes decoded through an alias count as alias-driven too, and decoding fails once more than 100
+  // nodes came from aliases, more than 1,000 were decoded and the alias-driven share exceeds 99% (up to 400,000
+  // decodes), 10% (from 4,000,000) or a linear scale in between. Here an alias's target is not decoded again
+  // (the parsed subtree is shared), so its size is added at once: within one expansion the share only grows
+  // while the allowed ratio only shrinks, so checking at its end finds every document yaml.v3 rejects.
+  static double allowed_alias_ratio(std::uint64_t decoded) {
+    constexpr double kLow = 400000, kHigh = 4000000;
+    if (static_cast<double>(decoded) <= kLow) return 0.99;
+    if (static_cast<double>(decoded) >= kHigh) return 0.10;
+    return 0.99 - 0.89 * ((static_cast<double>(decoded) - kLow) / (kHigh - kLow));
+  }
+
+  void count_decoded(std::uint64_t nodes, std::uint64_t aliased) {
+    if (excessive_aliasing_) return;
+    decode_count_ += nodes;
+    alias_count_ += aliased;
+    if (alias_count_ > 100 && decode_count_ > 1000 &&
+        static_cast<double>(alias_count_) / static_cast<double>(decode_count_) > allowed_alias_ratio(decode_count_)) {
+      excessive_aliasing_ = true;
+      errors_before_excess_ = errors_.size();
+    }
+  }
+
+  void uncount_decoded(std::uint64_t nodes) {
+    if (!excessive_aliasing_) decode_count_ -= nodes;
+  }
+
+  // yaml.v3's scanner limits (scannerc.go): at most 10,000 nested flow collections (max_flow_level) and 10,000
+  // block indentation levels (max_indents). The error is a scanner error located at the context mark: the
+  // collection's opening bracket, the key that starts a block mapping, or for a block sequence the last
+  // possible simple key of the block context (libyaml marks are 0-based; yaml.v3 prints line + 1, and
+  // nothing when it is the first line).
+  static constexpr std::size_t kMaxDepth = 10000;
+
+  [[noreturn]] void depth_exceeded(std::size_t context_line, std::size_t problem_line, const yaml_mark_t& at) {
+    std::size_t line = context_line ? context_line : problem_line;
+    std::string msg = "yaml: ";
+    if (line) msg += "line " + std::to_string(line + 1) + ": ";
+    throw YamlError(msg + "exceeded max depth of " + std::to_string(kMaxDepth), at.line + 1, at.column + 1);
+  }
+
+  bool enter_flow(const yaml_event_t& ev) {
+    // The event's end mark is the end of its `[`/`{` token (after an anchor or tag, if any).
+    if (flow_depth_ == 0) note_simple_key(ev);
+    if (++flow_depth_ > kMaxDepth) depth_exceeded(ev.end_mark.line, ev.end_mark.line, ev.end_mark);
+    return false;
+  }
+
+  // A block mapping's end mark is its first key (the BLOCK-MAPPING-START token sits there).
+  bool enter_block_mapping(const yaml_event_t& ev) {
+    return roll_indent(ev.end_mark.column, ev.end_mark.line, ev.end_mark);
+  }
+
+  // A block sequence's end mark is its first `-`; an indentless sequence (a mapping value whose `-` sits at the
+  // mapping's own column) ends at the `-` token's end instead and never adds a level.
+  bool enter_block_sequence(const yaml_event_t& ev) {
+    if (!indents_.empty() && char_at(ev.end_mark) != '-') return false;
+    return roll_indent(ev.end_mark.column, simple_key_line_, ev.end_mark);
+  }
+
+  bool roll_indent(std::size_t column, std::size_t context_line, const yaml_mark_t& at) {
+    if (!indents_.empty() && column <= indents_.back()) return false;
+    indents_.push_back(column);
+    if (indents_.size() > kMaxDepth) depth_exceeded(context_line, at.line, at);
+    return true;
+  }
+
+  void leave_collection(bool flow, bool indented) {
+    if (flow) --flow_depth_;
+    if (indented) indents_.pop_back();
+  }
+
+  // The scanner's last possible simple key of the block context: a node starting with a scalar, alias,
+  // anchor, tag or flow collection.
+  void note_simple_key(const yaml_event_t& ev) {
+    if (flow_depth_ == 0) simple_key_line_ = ev.start_mark.line;
+  }
+
+  // The character at a libyaml mark (marks count characters; a forward cursor maps them to bytes).
+  char char_at(const yaml_mark_t& mark) {
+    if (mark.index < cursor_index_) cursor_index_ = cursor_byte_ = 0;
+    while (cursor_index_ < mark.index && cursor_byte_ < text_.size()) {
+      ++cursor_byte_;
+      while (cursor_byte_ < text_.size() && (static_cast<unsigned char>(text_[cursor_byte_]) & 0xC0) == 0x80) ++cursor_byte_;
+      ++cursor_index_;
+    }
+    return cursor_byte_ < text_.size() ? text_[cursor_byte_] : '\0';
   }
 
   std::string_view text_;
@@ -719,6 +842,15 @@ class Loader {
   std::map<std::string, Anchor> anchors_;
   std::set<std::string> open_anchors_;
   std::vector<DecodeError> errors_;
+  std::uint64_t decode_count_ = 0;
+  std::uint64_t alias_count_ = 0;
+  bool excessive_aliasing_ = false;
+  std::size_t errors_before_excess_ = 0;
+  std::size_t flow_depth_ = 0;
+  std::vector<std::size_t> indents_;
+  std::size_t simple_key_line_ = 0;
+  std::size_t cursor_index_ = 0;
+  std::size_t cursor_byte_ = 0;
 };
 
 }  // namespace

@@ -9,6 +9,9 @@
 // - Every node carries its SourceMark (file, 1-based line and column, as yaml.v3's Node.Line/Column).
 // - Anchors, aliases and merge keys (`<<: *a`, `<<: [*a, *b]`; explicit keys win, earlier list items win).
 // - Only the first document is read. Duplicate keys are an error with yaml.v3's text.
+// - yaml.v3's limits: more than 10,000 nested flow collections or block indentation levels is "exceeded max
+//   depth of 10000", and alias expansion beyond decode.go's ratio is "document contains excessive aliasing".
+//   The loader recurses once per level: call it on a deep stack (core/deep_stack.hpp).
 // Errors throw atmos::Error(ErrorKind::Yaml) whose message is yaml.v3's text (e.g.
 // "yaml: line 3: did not find expected key"); the caller adds the file name.
 #pragma once
@@ -23,13 +26,19 @@
 namespace atmos {
 
 // A YAML syntax error: message() is yaml.v3's text; line/column (1-based) locate the problem itself
-// (yaml.v3's text may cite the enclosing context's line instead).
+// (yaml.v3's text may cite the enclosing context's line instead); 0 when the error concerns the whole
+// document (excessive aliasing).
 class YamlError : public Error {
  public:
   YamlError(std::string message, std::size_t line, std::size_t column)
       : Error(ErrorKind::Yaml, std::move(message)), line_(line), column_(column) {}
   std::size_t line() const { return line_; }
   std::size_t column() const { return column_; }
+  // "<file>:<line>:<column>: <message>", or "<file>: <message>" for an error of the whole document (line 0).
+  std::string located(const std::string& file) const {
+    if (line_ == 0) return file + ": " + message();
+    return file + ":" + std::to_string(line_) + ":" + std::to_string(column_) + ": " + message();
+  }
 
  private:
   std::size_t line_;

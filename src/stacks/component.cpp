@@ -39,6 +39,164 @@ Value section(const Value& parent, const char* key, const std::string& where) {
   return *v;
 }
 
+// Upstream's type checks of a stack manifest merged with its imports (internal/exec/
+// stack_processor_process_stacks.go, ProcessStackConfig), in its order and with its messages: a present section
+// of the wrong type — null included, as Go's type assertions see it — fails, whether or not the manifest
+// defines components.
+struct SectionCheck {
+  const char* parent;  // "" = the manifest's root
+  const char* key;
+  bool string;         // a string attribute rather than a map section
+  const char* error;   // errors/errors.go text
+};
+
+const SectionCheck kGlobalChecks[] = {
+    {"", "vars", false, "invalid vars section"},
+    {"", "hooks", false, nullptr},
+    {"", "settings", false, "invalid settings section"},
+    {"", "env", false, "invalid env section"},
+    {"", "generate", false, "invalid generate section"},
+    {"", "terraform", false, "invalid terraform section"},
+    {"", "helmfile", false, "invalid helmfile section"},
+    {"", "packer", false, "invalid packer section"},
+    {"", "ansible", false, "invalid ansible section"},
+    {"", "kubernetes", false, "invalid configuration"},
+    {"", "helm", false, "invalid configuration"},
+    {"", "components", false, "invalid components section"},
+    {"", "auth", false, "invalid auth section"},
+    {"", "metadata", false, "invalid metadata section"},
+    {"", "secrets", false, "invalid component secrets section"},
+    {"terraform", "command", true, "invalid terraform command"},
+    {"terraform", "vars", false, "invalid terraform vars section"},
+    {"terraform", "hooks", false, nullptr},
+    {"terraform", "generate", false, "invalid terraform generate section"},
+    {"terraform", "settings", false, "invalid terraform settings section"},
+    {"terraform", "env", false, "invalid terraform env section"},
+    {"terraform", "providers", false, "invalid terraform providers section"},
+    {"terraform", "auth", false, "invalid terraform auth section"},
+    {"terraform", "backend_type", true, "invalid terraform backend_type"},
+    {"terraform", "backend", false, "invalid terraform.backend section"},
+    {"terraform", "remote_state_backend_type", true, "invalid terraform remote_state_backend_type"},
+    {"terraform", "remote_state_backend", false, "invalid terraform remote_state_backend section"},
+    {"terraform", "source", false, "invalid terraform source section"},
+    {"terraform", "provision", false, "invalid terraform provision section"},
+    {"", "dependencies", false, "invalid dependencies section"},
+    {"terraform", "dependencies", false, "invalid terraform dependencies section"},
+    {"helmfile", "command", true, "invalid helmfile command"},
+    {"helmfile", "vars", false, "invalid helmfile vars section"},
+    {"helmfile", "settings", false, "invalid helmfile settings section"},
+    {"helmfile", "env", false, "invalid helmfile env section"},
+    {"helmfile", "auth", false, "invalid helmfile auth section"},
+    {"helmfile", "dependencies", false, "invalid helmfile dependencies section"},
+    {"packer", "command", true, "invalid packer command"},
+    {"packer", "vars", false, "invalid packer vars section"},
+    {"packer", "settings", false, "invalid packer settings section"},
+    {"packer", "env", false, "invalid packer env section"},
+    {"packer", "auth", false, "invalid packer auth section"},
+    {"packer", "dependencies", false, "invalid packer dependencies section"},
+    {"ansible", "command", true, "invalid ansible command"},
+    {"ansible", "vars", false, "invalid ansible vars section"},
+    {"ansible", "settings", false, "invalid ansible settings section"},
+    {"ansible", "env", false, "invalid ansible env section"},
+    {"ansible", "auth", false, "invalid ansible auth section"},
+    {"ansible", "dependencies", false, "invalid ansible dependencies section"},
+};
+
+// A Terraform component's own sections (stack_processor_process_stacks_helpers_extraction.go).
+const SectionCheck kComponentChecks[] = {
+    {"", "vars", false, "invalid component vars section"},
+    {"", "locals", false, "invalid component locals section"},
+    {"", "settings", false, "invalid component settings section"},
+    {"settings", "spacelift", false, "invalid spacelift settings section"},
+    {"", "env", false, "invalid component env section"},
+    {"", "providers", false, "invalid component providers section"},
+    {"", "mocks", false, "invalid configuration"},
+    {"", "required_providers", false, "invalid component required_providers section"},
+    {"", "required_version", true, "invalid component required_version attribute"},
+    {"", "hooks", false, "invalid component hooks section"},
+    {"", "test", false, "invalid configuration"},
+    {"", "secrets", false, "invalid component secrets section"},
+    {"", "auth", false, "invalid component auth section"},
+    {"", "retry", false, "invalid configuration"},
+    {"", "provision", false, "invalid component provision section"},
+    {"", "metadata", false, "invalid component metadata section"},
+    {"", "dependencies", false, "invalid component dependencies section"},
+    {"", "backend_type", true, "invalid component backend_type attribute"},
+    {"", "backend", false, "invalid component backend section"},
+    {"", "remote_state_backend_type", true, "invalid component remote_state_backend_type attribute"},
+    {"", "remote_state_backend", false, "invalid component remote_state_backend section"},
+    {"", "source", false, "invalid component source section"},
+    {"", "command", true, "invalid component command attribute"},
+    {"", "generate", false, "invalid component generate section"},
+};
+
+// A component's `overrides` (stack_processor_process_stacks_helpers_overrides.go).
+const SectionCheck kOverridesChecks[] = {
+    {"", "vars", false, "invalid component overrides vars section"},
+    {"", "settings", false, "invalid component overrides settings section"},
+    {"", "env", false, "invalid component overrides env section"},
+    {"", "secrets", false, "invalid component secrets section"},
+    {"", "auth", false, "invalid component overrides auth section"},
+    {"", "command", true, "invalid component overrides command attribute"},
+    {"", "providers", false, "invalid component overrides providers section"},
+    {"", "required_providers", false, "invalid component overrides required_providers section"},
+    {"", "required_version", true, "invalid component overrides required_version attribute"},
+    {"", "hooks", false, "invalid component overrides hooks section"},
+    {"", "generate", false, "invalid component overrides generate section"},
+    {"", "retry", false, "invalid configuration"},
+};
+
+bool fails(const SectionCheck& c, const Value& item) { return !(c.string ? item.is_string() : item.is_map()); }
+
+// The first check (in table order) `v` fails, or null. A component holds a few sections, so its entries are
+// looked up in the table rather than every check in the map.
+const SectionCheck* failed_check(const Value& v, const SectionCheck* begin, const SectionCheck* end) {
+  const SectionCheck* first = nullptr;
+  for (const auto& [key, item] : v.as_map()) {
+    for (const SectionCheck* c = begin; c != end && c != first; ++c) {
+      if (key != c->parent && (*c->parent || key != c->key)) continue;
+      if (!*c->parent) {
+        if (fails(*c, item)) first = c;
+        continue;
+      }
+      if (!item.is_map()) continue;
+      if (const Value* nested = item.find(c->key); nested && fails(*c, *nested)) first = c;
+    }
+  }
+  return first;
+}
+
+void check_manifest_sections(const Value& stack, const std::string& file_key) {
+  if (const SectionCheck* c = failed_check(stack, std::begin(kGlobalChecks), std::end(kGlobalChecks))) {
+    // The hooks errors are worded by pkg/errors.Wrapf and fmt ("%w '%s'") respectively.
+    if (std::string_view(c->parent).empty() && std::string_view(c->key) == "hooks")
+      throw Error(ErrorKind::Stack, " '" + file_key + "': invalid 'hooks' section in the file");
+    if (std::string_view(c->key) == "hooks")
+      throw Error(ErrorKind::Stack, "invalid 'terraform.hooks' section in the file '" + file_key + "'");
+    throw Error(ErrorKind::Stack, std::string(c->error) + " in file '" + file_key + "'");
+  }
+  const Value* terraform = stack.get("components").find("terraform");
+  if (!terraform) return;
+  if (!terraform->is_map()) throw Error(ErrorKind::Stack, "invalid components.terraform section in file '" + file_key + "'");
+  for (const auto& [name, raw] : terraform->as_map()) {
+    if (!raw.is_map()) throw Error(ErrorKind::Stack, "invalid component map type for component " + name);
+  }
+  for (const auto& [name, raw] : terraform->as_map()) {
+    std::string path = "'components.terraform." + name + ".";
+    if (const SectionCheck* c = failed_check(raw, std::begin(kComponentChecks), std::end(kComponentChecks))) {
+      std::string key = *c->parent ? std::string(c->parent) + "." + c->key : std::string(c->key);
+      throw Error(ErrorKind::Stack, std::string(c->error) + ": " + path + key + "' in the file '" + file_key + "'");
+    }
+    const Value* overrides = raw.find("overrides");
+    if (!overrides) continue;
+    if (!overrides->is_map())
+      throw Error(ErrorKind::Stack, "invalid component overrides section: " + path + "overrides' in the manifest '" + file_key + "'");
+    if (const SectionCheck* c = failed_check(*overrides, std::begin(kOverridesChecks), std::end(kOverridesChecks)))
+      throw Error(ErrorKind::Stack, std::string(c->error) + ": " + path + "overrides." + c->key + "' in the manifest '" +
+                                        file_key + "'");
+  }
+}
+
 // A fixed set of named slots (no allocation on lookup; names are the section keys above).
 template <class T, std::size_t N>
 struct Slots {
@@ -75,29 +233,31 @@ class ComponentResolver {
     }
   }
 
-  // Folds base `base` (with its own bases) into `acc`, as upstream's depth-first visit does.
+  // Folds base `base` (with its own bases) into `acc`, as upstream's depth-first visit does. Lists in the
+  // chain merge with `s`: the list merge strategy of the component whose bases these are (upstream's
+  // effectiveAtmosConfig of its own settings and overrides.settings, issue #2396), for the whole chain.
   void visit(const std::string& component, const std::string& base, BaseConfig& acc,
-             std::vector<std::pair<std::string, std::string>>& path) {
+             std::vector<std::pair<std::string, std::string>>& path, ListMergeStrategy s) {
     if (base == component) return;
-    combine(acc, resolved(component, base, path));
+    combine(acc, resolved(component, base, path, s), s);
   }
 
   // Later `b` wins for maps and scalars; its chain goes in front of the accumulated inheritance.
-  static void combine(BaseConfig& acc, const BaseConfig& b) {
+  static void combine(BaseConfig& acc, const BaseConfig& b, ListMergeStrategy s) {
     for (std::size_t i = 0; i < b.maps.values.size(); ++i)
-      if (!b.maps.values[i].empty()) acc.maps.values[i] = deep_merge(acc.maps.values[i], b.maps.values[i]);
+      if (!b.maps.values[i].empty()) acc.maps.values[i] = deep_merge(acc.maps.values[i], b.maps.values[i], s);
     acc.scalars = b.scalars;
-    acc.metadata = deep_merge(acc.metadata, b.metadata);
+    acc.metadata = deep_merge(acc.metadata, b.metadata, s);
     std::vector<std::string> chain = b.inheritance;
     for (const auto& c : acc.inheritance)
       if (std::find(chain.begin(), chain.end(), c) == chain.end()) chain.push_back(c);
     acc.inheritance = std::move(chain);
   }
 
-  // The configuration a base contributes, computed once per manifest (most components share bases).
+  // The configuration a base contributes, computed once per manifest and strategy (most components share bases).
   const BaseConfig& resolved(const std::string& component, const std::string& base,
-                             std::vector<std::pair<std::string, std::string>>& path) {
-    if (auto it = cache_.find(base); it != cache_.end()) return it->second;
+                             std::vector<std::pair<std::string, std::string>>& path, ListMergeStrategy s) {
+    if (auto it = cache_.find({base, s}); it != cache_.end()) return it->second;
     std::pair<std::string, std::string> edge{component, base};
     if (std::find(path.begin(), path.end(), edge) != path.end()) {
       std::string cycle;
@@ -114,17 +274,17 @@ class ComponentResolver {
     Value meta = map_or_empty(b.get("metadata"));
     bool abstract = str_of(meta.get("type")) == "abstract";
     std::string legacy = str_of(b.get("component"));
-    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, fresh, path);
-    for (const auto& inh : inherits_of(base, meta)) visit(base, inh, fresh, path);
-    for (const char* s : kBaseMapSections) fresh.maps[s] = deep_merge(fresh.maps[s], section(b, s, file_key_));
-    for (const char* s : kBaseScalarSections) fresh.scalars[s] = str_of(b.get(s));
-    if (cfg_.inherit_metadata) fresh.metadata = deep_merge(fresh.metadata, meta.without("inherits").without("type"));
+    if (!abstract && !legacy.empty() && legacy != base && all_.has(legacy)) visit(base, legacy, fresh, path, s);
+    for (const auto& inh : inherits_of(base, meta)) visit(base, inh, fresh, path, s);
+    for (const char* key : kBaseMapSections) fresh.maps[key] = deep_merge(fresh.maps[key], section(b, key, file_key_), s);
+    for (const char* key : kBaseScalarSections) fresh.scalars[key] = str_of(b.get(key));
+    if (cfg_.inherit_metadata) fresh.metadata = deep_merge(fresh.metadata, meta.without("inherits").without("type"), s);
     std::vector<std::string> chain{base};
     for (const auto& c : fresh.inheritance)
       if (c != base) chain.push_back(c);
     fresh.inheritance = std::move(chain);
     path.pop_back();
-    return cache_.emplace(base, std::move(fresh)).first->second;
+    return cache_.emplace(std::make_pair(base, s), std::move(fresh)).first->second;
   }
 
   std::vector<std::string> inherits_of(const std::string& component, const Value& meta) {
@@ -155,7 +315,7 @@ class ComponentResolver {
   const config::CliConfig& cfg_;
   const Value& all_;
   const std::string& file_key_;
-  std::map<std::string, BaseConfig> cache_;
+  std::map<std::pair<std::string, ListMergeStrategy>, BaseConfig> cache_;
 };
 
 // atmos.yaml's `auth` under a manifest's stack-wide `auth`. Many manifests carry equal stack-wide `auth` (the
@@ -190,10 +350,9 @@ std::string last_non_empty(std::initializer_list<std::string> values, std::strin
 }  // namespace
 
 Value process_terraform_components(const config::CliConfig& cfg, const Value& stack, const std::string& file_key) {
+  check_manifest_sections(stack, file_key);
   Value components = stack.at({"components", "terraform"});
   if (components.is_null() || components.empty()) return Value::empty_map();
-  if (!components.is_map())
-    throw Error(ErrorKind::Stack, "invalid 'components.terraform' section in the file '" + file_key + "'");
 
   Value tf = map_or_empty(stack.get("terraform"));
   Value g_meta = section(stack, "metadata", file_key);
@@ -227,12 +386,14 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
   Map out;
   ComponentResolver resolver(cfg, components, file_key);
   for (const auto& [name, raw] : components.as_map()) {
-    if (raw.is_null()) continue;
-    if (!raw.is_map())
-      throw Error(ErrorKind::Stack, "invalid component '" + name + "' in the stack manifest '" + file_key + "'")
-          .explain("The section 'components.terraform." + name + "' must be a map.");
     std::string where = file_key + "' component '" + name;
     Value meta = section(raw, "metadata", where);
+
+    Value overrides = section(raw, "overrides", where);
+    auto ov = [&](const char* key) { return map_or_empty(overrides.get(key)); };
+    std::string own_lms =
+        last_non_empty({str_of(section(raw, "settings", where).get("list_merge_strategy")), str_of(ov("settings").get("list_merge_strategy"))});
+    ListMergeStrategy chain_strategy = own_lms.empty() ? strategy : parse_list_merge_strategy(own_lms);
 
     BaseConfig base;
     std::vector<std::pair<std::string, std::string>> path;
@@ -240,7 +401,7 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
     std::string legacy = str_of(raw.get("component"));
     if (!legacy.empty() && legacy != name) {
       if (components.has(legacy)) {
-        resolver.visit(name, legacy, base, path);
+        resolver.visit(name, legacy, base, path, chain_strategy);
         legacy_base = resolver.legacy_root(legacy);
       } else if (!fs::is_directory(fs::path(cfg.terraform_dir_abs) / legacy)) {
         throw Error(ErrorKind::Stack, "invalid base component")
@@ -249,10 +410,7 @@ Value process_terraform_components(const config::CliConfig& cfg, const Value& st
                      file_key + "'");
       }
     }
-    for (const auto& inh : resolver.inherits_of(name, meta)) resolver.visit(name, inh, base, path);
-
-    Value overrides = section(raw, "overrides", where);
-    auto ov = [&](const char* key) { return map_or_empty(overrides.get(key)); };
+    for (const auto& inh : resolver.inherits_of(name, meta)) resolver.visit(name, inh, base, path, chain_strategy);
 
     // Per-component list merge strategy: settings.list_merge_strategy from the most specific layer.
     std::string lms = last_non_empty({str_of(g_settings.get("list_merge_strategy")),

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/deep_stack.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
 #include "core/log.hpp"
@@ -112,7 +113,25 @@ std::vector<std::string> StackEngine::find_manifests() const {
 }
 
 const std::vector<Manifest>& StackEngine::manifests() {
-  if (manifests_) return *manifests_;
+  load_manifests();
+  for (const auto& e : manifest_errors_) std::rethrow_exception(e);
+  return *manifests_;
+}
+
+const std::vector<Manifest>& StackEngine::manifests(std::vector<Error>& errors) {
+  load_manifests();
+  for (const auto& e : manifest_errors_) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const Error& err) {
+      errors.push_back(err);
+    }
+  }
+  return *manifests_;
+}
+
+void StackEngine::load_manifests() {
+  if (manifests_) return;
   std::vector<std::string> paths = find_manifests();
   std::vector<Manifest> out(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
@@ -137,19 +156,25 @@ const std::vector<Manifest>& StackEngine::manifests() {
   };
   std::size_t workers = paths.size() >= kParallelThreshold ? std::max(1u, std::min(4u, std::thread::hardware_concurrency())) : 1;
   std::vector<std::unique_ptr<ManifestProcessor>> processors;
-  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<DeepStackThread>> threads;
   for (std::size_t w = 1; w < workers; ++w) {
     processors.push_back(std::make_unique<ManifestProcessor>(cfg_, renderer_));
-    threads.emplace_back(work, std::ref(*processors.back()), w, workers);
+    ManifestProcessor& processor = *processors.back();
+    threads.push_back(std::make_unique<DeepStackThread>([&work, &processor, w, workers] { work(processor, w, workers); }));
   }
   work(processor_, 0, workers);
-  for (auto& t : threads) t.join();
-  // Report the first failing manifest in discovery order, whatever thread found it.
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-  std::sort(out.begin(), out.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
-  manifests_ = std::move(out);
-  return *manifests_;
+  for (auto& t : threads) t->join();
+  // Failures in discovery order, whatever thread found them; the manifests that processed stay usable.
+  std::vector<Manifest> ok;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (errors[i]) {
+      manifest_errors_.push_back(errors[i]);
+    } else {
+      ok.push_back(std::move(out[i]));
+    }
+  }
+  std::sort(ok.begin(), ok.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
+  manifests_ = std::move(ok);
 }
 
 std::string StackEngine::name_from_pattern(const Manifest& m, const Value& section) const {
@@ -221,6 +246,60 @@ std::string StackEngine::workspace(const StackComponent& sc) const {
   return replace_all(ws, '/', "-");
 }
 
+// `describe stacks` computes the workspace as upstream's describe_stacks_component_processor.go does, which differs
+// from `terraform`/`describe component`: its context has no component or base component (so none is appended
+// and `{component}`, `{base-component}` … become empty), the name-pattern context holds the stack's vars only
+// when the stack name came from `name_pattern`, and an explicit `metadata.terraform_workspace` drops an
+// inherited pattern or template (applyTerraformMetadataInheritance).
+std::string StackEngine::describe_stacks_workspace(const StackComponent& sc) const {
+  const Value& section = sc.section;
+  Value enabled = cfg_.get({"components", "terraform", "workspaces_enabled"});
+  if ((enabled.is_bool() && !enabled.as_bool()) || str_of(section.get("backend_type")) == "http") return "default";
+  Value meta = section.get("metadata");
+  bool explicit_workspace = meta.get("terraform_workspace").is_string();
+  std::string ws;
+  if (!explicit_workspace && meta.get("terraform_workspace_template").is_string()) {
+    ws = renderer_("terraform_workspace_template", meta.get("terraform_workspace_template").as_string(), section, false);
+  } else if (!explicit_workspace && meta.get("terraform_workspace_pattern").is_string()) {
+    ws = meta.get("terraform_workspace_pattern").as_string();
+    Value declared = sc.manifest->merged.get("name");
+    bool pattern_context = !(declared.is_string() && !declared.as_string().empty()) && cfg_.name_template.empty() &&
+                           !cfg_.name_pattern.empty();
+    Value vars = section.get("vars");
+    auto var = [&](const char* name) { return pattern_context ? str_of(vars.get(name)) : std::string(); };
+    std::string attributes;
+    if (pattern_context && vars.get("attributes").is_list()) {
+      for (const auto& a : vars.get("attributes").as_list())
+        attributes += (attributes.empty() ? "" : "-") + (a.is_string() ? a.as_string() : describe_value(a));
+    }
+    const std::pair<std::string, std::string> tokens[] = {
+        {"{base-component}", ""}, {"{component}", ""},          {"{component-path}", ""},
+        {"{namespace}", var("namespace")}, {"{environment}", var("environment")}, {"{region}", var("region")},
+        {"{tenant}", var("tenant")},       {"{stage}", var("stage")},             {"{workspace}", ""},
+        {"{terraform_workspace}", ""},     {"{attributes}", attributes}};
+    // strings.NewReplacer: one left-to-right pass, replaced text is not scanned again.
+    std::string out;
+    for (std::size_t i = 0; i < ws.size();) {
+      bool replaced = false;
+      for (const auto& [token, value] : tokens) {
+        if (ws.compare(i, token.size(), token) == 0) {
+          out += value;
+          i += token.size();
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) out += ws[i++];
+    }
+    ws = out;
+  } else if (explicit_workspace) {
+    ws = meta.get("terraform_workspace").as_string();
+  } else {
+    ws = sc.stack.empty() ? sc.manifest->file_key : sc.stack;
+  }
+  return replace_all(ws, '/', "-");
+}
+
 Value StackEngine::render_section_templates(const StackComponent& sc, const Value& section) const {
   if (!cfg_.templates_enabled) return section;
   const std::string left = [&] {
@@ -263,7 +342,7 @@ Value StackEngine::render_section_templates(const StackComponent& sc, const Valu
   return walk(section);
 }
 
-Value StackEngine::decorate_common(const StackComponent& sc, const Value& component_info) const {
+Value StackEngine::decorate_common(const StackComponent& sc, const Value& component_info, bool describe_stacks) const {
   Value file_key(sc.manifest->file_key);
   Value stack(sc.stack);
   // Already in key order, so one linear merge with the (sorted) section builds the result.
@@ -271,7 +350,7 @@ Value StackEngine::decorate_common(const StackComponent& sc, const Value& compon
             {"atmos_stack_file", file_key}};
   if (!component_info.is_null()) added.emplace_back("component_info", component_info);
   added.emplace_back("stack", stack);
-  added.emplace_back("workspace", Value(workspace(sc)));
+  added.emplace_back("workspace", Value(describe_stacks ? describe_stacks_workspace(sc) : workspace(sc)));
   const Map& base = sc.section.as_map();
   Map m;
   m.reserve(base.size() + added.size());
@@ -410,7 +489,7 @@ Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
       std::string path = cfg_.terraform_base_path + "/" + str_of(section.get("component"));
       Value info = Value::map({{"component_path", Value(fs::path(path).lexically_normal().string())},
                                {"component_type", Value("terraform")}});
-      Value v = render_section_templates(sc, decorate_common(sc, info));
+      Value v = render_section_templates(sc, decorate_common(sc, info, true));
       if (!opts.sections.empty()) {
         Map filtered;
         for (const auto& [k, item] : v.as_map())

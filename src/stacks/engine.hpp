@@ -4,12 +4,14 @@
 // One StackEngine per command run; it caches processed manifests. Not thread-safe.
 #pragma once
 
+#include <exception>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/cli_config.hpp"
+#include "core/error.hpp"
 #include "core/suggest.hpp"
 #include "core/value.hpp"
 #include "stacks/manifest.hpp"
@@ -41,8 +43,13 @@ class StackEngine {
   // Absolute paths of all top-level manifests, in discovery order (docs/stacks.md#finding-the-manifests).
   std::vector<std::string> find_manifests() const;
 
-  // Every top-level manifest processed, sorted by file key.
+  // Every top-level manifest processed, sorted by file key. Throws the first failing manifest's error (in
+  // discovery order).
   const std::vector<Manifest>& manifests();
+
+  // The manifests that processed, sorted by file key; the errors of those that did not go to `errors`, in
+  // discovery order (`validate stacks` reports them all).
+  const std::vector<Manifest>& manifests(std::vector<Error>& errors);
 
   // Canonical stack name for a component of a manifest (docs/stacks.md#stack-names). Throws Error on template/pattern errors.
   std::string stack_name(const Manifest& m, const Value& section) const;
@@ -81,12 +88,16 @@ class StackEngine {
   std::string name_from_pattern(const Manifest& m, const Value& section) const;
   // The section plus atmos_component, atmos_manifest, atmos_stack(_file), stack, workspace and, when not
   // null, component_info.
-  Value decorate_common(const StackComponent& sc, const Value& component_info) const;
+  Value decorate_common(const StackComponent& sc, const Value& component_info, bool describe_stacks = false) const;
+  std::string describe_stacks_workspace(const StackComponent& sc) const;
 
   const config::CliConfig& cfg_;
   TemplateRenderer renderer_;
   ManifestProcessor processor_;
+  void load_manifests();
+
   std::optional<std::vector<Manifest>> manifests_;
+  std::vector<std::exception_ptr> manifest_errors_;  // discovery order
 };
 
 // The TemplateRenderer backed by the Go text/template engine (with the function table available so far).

@@ -73,10 +73,18 @@ Value set_component_overrides(const Value& content, const Value& ov) {
   return content.with("components", components);
 }
 
-Value map_section(const Value& v, const std::string& what, const std::string& file) {
-  if (v.is_null()) return Value::empty_map();
-  if (!v.is_map()) throw Error(ErrorKind::Stack, "invalid '" + what + "' section in the stack manifest '" + file + "'");
-  return v;
+// One file's `overrides`, `terraform` and `terraform.overrides` as upstream's ProcessYAMLConfigFile checks them: a
+// present section that is not a map (null included) fails with its message, naming the file relative to the
+// stacks base.
+Value map_section(const Value& parent, const char* key, const char* error, const std::string& abs_path,
+                  const std::string& stacks_base) {
+  const Value* v = parent.find(key);
+  if (!v) return Value::empty_map();
+  if (!v->is_map()) {
+    std::string relative = fs::path(abs_path).lexically_relative(stacks_base).string();
+    throw Error(ErrorKind::Stack, std::string(error) + " in the stack manifest '" + relative + "'");
+  }
+  return *v;
 }
 
 }  // namespace
@@ -207,7 +215,7 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
     v = parse_yaml(text, abs_path);
   } catch (const YamlError& e) {
     Error err(ErrorKind::Yaml, "invalid stack manifest '" + file_key(abs_path) + "'");
-    err.explain(abs_path + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": " + e.message());
+    err.explain(e.located(abs_path));
     throw err;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::Yaml) throw;
@@ -270,9 +278,10 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
   Value content = load_file(abs_path, context, skip_templates, ignore_missing);
   auto result = std::make_shared<Result>();
   std::vector<Value> layers;
-  std::string key_name = file_key(abs_path);
-  Value inline_ov = deep_merge({map_section(content.get("overrides"), "overrides", key_name),
-                                map_section(content.at({"terraform", "overrides"}), "terraform.overrides", key_name),
+  const std::string& base = cfg_.stacks_base_abs;
+  Value terraform = map_section(content, "terraform", "invalid terraform section", abs_path, base);
+  Value inline_ov = deep_merge({map_section(content, "overrides", "invalid overrides section", abs_path, base),
+                                map_section(terraform, "overrides", "invalid terraform overrides section", abs_path, base),
                                 parent_inline});
   Value imported_ov = parent_imported;
 

@@ -104,7 +104,9 @@ std::vector<std::string> validate_stacks(StackEngine& engine) {
   std::vector<std::string> problems;
   if (!fs::is_directory(cfg.stacks_base_abs)) return problems;
   try {
-    const auto& manifests = engine.manifests();
+    std::vector<Error> failed;
+    const auto& manifests = engine.manifests(failed);
+    for (const auto& e : failed) problems.push_back(e.message() + (e.explanation().empty() ? "" : "\n" + e.explanation()));
     // Duplicate component definitions for one stack name (docs/stacks.md#what-describe-and-list-print).
     if (cfg.name_template.empty() && cfg.name_pattern.empty()) {
       bool any = false;

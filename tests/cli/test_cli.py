@@ -135,6 +135,77 @@ class BadInput(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         self.assertIn("No stacks found", p.stderr)
 
+    def test_section_of_the_wrong_type_fails_with_upstreams_error(self):
+        cases = [
+            ("vars: [1, 2]\n", "invalid vars section in file 'orgs/acme/dev'"),
+            ("vars: {tenant: acme, stage: dev}\ncomponents: x\n", "invalid components section in file 'orgs/acme/dev'"),
+            ("vars: {tenant: acme, stage: dev}\nsettings:\n", "invalid settings section in file 'orgs/acme/dev'"),
+            ("terraform: {backend: [s3]}\n", "invalid terraform.backend section in file 'orgs/acme/dev'"),
+            ("components: {terraform: x}\n", "invalid components.terraform section in file 'orgs/acme/dev'"),
+            ("components: {terraform: {vpc: 1}}\n", "invalid component map type for component vpc"),
+            ("components: {terraform: {vpc: {vars: [1]}}}\n",
+             "invalid component vars section: 'components.terraform.vpc.vars' in the file 'orgs/acme/dev'"),
+            ("components: {terraform: {vpc: {metadata: x}}}\n",
+             "invalid component metadata section: 'components.terraform.vpc.metadata' in the file 'orgs/acme/dev'"),
+            ("components: {terraform: {vpc: {overrides: {env: 1}}}}\n",
+             "invalid component overrides env section: 'components.terraform.vpc.overrides.env' in the manifest 'orgs/acme/dev'"),
+            ("overrides: 1\n", "invalid overrides section in the stack manifest 'orgs/acme/dev.yaml'"),
+            ("auth: x\n", "invalid auth section in file 'orgs/acme/dev'"),
+            ("terraform: {providers: x}\n", "invalid terraform providers section in file 'orgs/acme/dev'"),
+        ]
+        for text, want in cases:
+            r = self.repo({"stacks/orgs/acme/dev.yaml": text})
+            p = r.run("describe", "stacks")
+            self.assertEqual(p.returncode, 1, text)
+            self.assertIn(want, p.stderr, text)
+
+    def test_describe_stacks_workspace_follows_upstreams_describe_stacks_rule(self):
+        # internal/exec/describe_stacks_component_processor.go: no component in the workspace context, the
+        # name-pattern context only when the stack name comes from name_pattern.
+        stack = ("vars: {tenant: acme, stage: dev}\ncomponents:\n  terraform:\n"
+                 "    base: {metadata: {type: abstract}, vars: {a: 1}}\n"
+                 "    vpc: {component: base, metadata: {terraform_workspace_pattern: '{tenant}-{stage}-{component}'}}\n"
+                 "    eks: {component: base}\n")
+        pattern_cfg = ATMOS_YAML.replace('name_template: "{{ .vars.tenant }}-{{ .vars.stage }}"', 'name_pattern: "{tenant}-{stage}"')
+        for cfg, want_vpc in ((pattern_cfg, "acme-dev-"), (ATMOS_YAML, "--")):
+            r = self.repo({"atmos.yaml": cfg, "stacks/orgs/acme/dev.yaml": stack})
+            p = r.run("describe", "stacks", "--format", "json")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            comps = json.loads(p.stdout)["acme-dev"]["components"]["terraform"]
+            self.assertEqual(comps["vpc"]["workspace"], want_vpc)
+            self.assertEqual(comps["eks"]["workspace"], "acme-dev")
+            # terraform and describe component keep their rule: the component is appended after a base.
+            p = r.run("describe", "component", "eks", "-s", "acme-dev", "-q", ".workspace")
+            self.assertEqual(p.stdout.strip(), "acme-dev-eks", p.stderr)
+
+    def test_validate_reports_every_failing_manifest(self):
+        r = self.repo({**GOOD_STACKS, "stacks/orgs/acme/bad1.yaml": "vars: [1]\n",
+                       "stacks/orgs/acme/bad2.yaml": "components: {terraform: {vpc: {env: x}}}\n"})
+        p = r.run("validate", "stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("invalid vars section in file 'orgs/acme/bad1'", p.stderr)
+        self.assertIn("invalid component env section: 'components.terraform.vpc.env' in the file 'orgs/acme/bad2'", p.stderr)
+
+    def test_missing_configuration_is_an_error(self):
+        r = self.repo({})
+        os.remove(os.path.join(r.dir, "atmos.yaml"))
+        for args in (("describe", "stacks"), ("validate", "stacks"), ("list", "stacks")):
+            p = r.run(*args)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn("directory for Atmos stacks does not exist", p.stderr)
+            self.assertIn("The atmos.yaml CLI config file was not found.", p.stderr)
+            self.assertIn("The default Atmos stacks directory is set to stacks", p.stderr)
+            self.assertEqual(p.stdout, "")
+
+    def test_wrong_typed_atmos_yaml_sections(self):
+        for text, want in (("stacks: hello\n", "'stacks' expected a map or struct, got \"string\""),
+                           ("components: [1]\n", "'components' expected a map or struct, got \"slice\"")):
+            r = self.repo({"atmos.yaml": text, **GOOD_STACKS})
+            p = r.run("describe", "stacks")
+            self.assertEqual(p.returncode, 1, text)
+            self.assertIn("decoding failed due to the following error(s):", p.stderr)
+            self.assertIn(want, p.stderr)
+
     def test_validate_reports_schema_errors(self):
         r = self.repo({**GOOD_STACKS, "stacks/orgs/acme/bad.yaml": "vars: [not, a, map]\n"})
         p = r.run("validate", "stacks")

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Runs the upstream conformance cases (tests/conformance/upstream/cases.yaml, format atmos-conformance/v1)
-against an atmos binary, with the comparison modes the manifest defines (see upstream/README.md).
+"""Runs conformance cases (format atmos-conformance/v1) against an atmos binary, with the comparison modes the
+manifest defines (see upstream/README.md). Suites: upstream/ (upstream's fixtures and goldens, the default) and
+local/ (cases written here, expectations read from upstream's code; each case's note says where).
 
-  run_conformance.py --list                 print the case ids
-  run_conformance.py --binary B --case ID   run one case; exit 0 pass, 1 fail, 77 skipped
+  run_conformance.py [--suite local] --list                 print the case ids
+  run_conformance.py [--suite local] --binary B --case ID   run one case; exit 0 pass, 1 fail, 77 skipped
 
 Besides the manifest's modes, stdout of the cases in STRICT_STDOUT is compared byte for byte (after the
 repository placeholder) so key order and formatting are really tested.
@@ -20,7 +21,7 @@ import tempfile
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SUITE = os.path.join(HERE, "upstream")
+SUITE = os.path.join(HERE, "upstream")  # the suite being run (--suite)
 SKIP = 77
 
 # Scenarios and commands that later issues make pass (see the issue notes).
@@ -166,12 +167,14 @@ def run_case(binary, case, manifest):
         return SKIP
     placeholder = manifest["placeholder"]
     with tempfile.TemporaryDirectory(prefix="atmos-conf-") as tmp:
+        # A case may name its own root (a local case on upstream's fixtures: "../upstream/repo").
+        case_root = case.get("root", manifest["root"])
         root = os.path.join(tmp, "repo")
-        shutil.copytree(os.path.join(SUITE, manifest["root"]), root, symlinks=True)
+        shutil.copytree(os.path.join(SUITE, case_root), root, symlinks=True)
         case_tmp = os.path.join(tmp, "case")
         for d in ("home", "mock-git-root", "xdg/cache", "xdg/config", "xdg/data"):
             os.makedirs(os.path.join(case_tmp, d), exist_ok=True)
-        rel_dir = os.path.relpath(os.path.join(SUITE, case["dir"]), os.path.join(SUITE, manifest["root"]))
+        rel_dir = os.path.relpath(os.path.join(SUITE, case["dir"]), os.path.join(SUITE, case_root))
         workdir = os.path.join(root, rel_dir)
         tf = "tofu" if shutil.which("tofu") else "terraform"
         ph = {"workdir": workdir, "root": root, "tmp": case_tmp, "tf": tf}
@@ -222,7 +225,10 @@ def main():
     ap.add_argument("--binary")
     ap.add_argument("--case")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--suite", default="upstream", choices=["upstream", "local"])
     a = ap.parse_args()
+    global SUITE
+    SUITE = os.path.join(HERE, a.suite)
     manifest = load_manifest()
     if a.list:
         for c in manifest["cases"]:

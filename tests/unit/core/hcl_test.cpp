@@ -34,3 +34,13 @@ TEST(Hcl, BlocksLabelsAndTypeSource) {
   EXPECT_EQ(b.labels, std::vector<std::string>{"x"});
   EXPECT_EQ(doc.source(*b.attribute("type")), "map(list(string))");
 }
+
+TEST(Hcl, NestingBeyondTenThousandLevelsIsNotALiteral) {
+  try {
+    atmos::hcl::read_attributes("a = " + std::string(1000000, '[') + "\n", "deep.tfvars");
+    FAIL();
+  } catch (const atmos::Error& e) {
+    EXPECT_EQ(e.message(), "unsupported HCL expression");
+    EXPECT_NE(e.explanation().find("deep.tfvars:1: the value of `a` is not a literal"), std::string::npos);
+  }
+}

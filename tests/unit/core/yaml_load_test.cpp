@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/deep_stack.hpp"
 #include "core/error.hpp"
 
 using atmos::Kind;
@@ -83,4 +84,81 @@ TEST(YamlLoad, MalformedInputErrorsMatchYamlV3) {
 TEST(YamlLoad, FirstDocumentOnlyAndEmptyIsNull) {
   EXPECT_TRUE(parse_yaml("").is_null());
   EXPECT_EQ(parse_yaml("a: 1\n---\nb: 2\n").size(), 1u);
+}
+
+namespace {
+
+std::string repeat(const std::string& s, std::size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Parses on a deep stack as the binary does (core/deep_stack.hpp); "" when the document loads.
+std::string deep_yaml_error(const std::string& text) {
+  std::string out;
+  atmos::run_on_deep_stack([&] {
+    try {
+      parse_yaml(text, "f.yaml");
+    } catch (const atmos::Error& e) {
+      out = e.message();
+    }
+  });
+  return out;
+}
+
+// `levels` anchors, each a list of `fanout` aliases to the previous one (the "billion laughs" shape).
+std::string laughs(int levels, int fanout) {
+  std::string text = "a0: &a0 lol\n";
+  for (int l = 1; l <= levels; ++l) {
+    text += "a" + std::to_string(l) + ": &a" + std::to_string(l) + " [";
+    for (int i = 0; i < fanout; ++i) text += (i ? ", *a" : "*a") + std::to_string(l - 1);
+    text += "]\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+// yaml.v3's limit_test.go vectors: nesting beyond 10,000 levels is a scanner error, wherever it comes from.
+TEST(YamlLoad, NestingBeyondTenThousandLevelsIsYamlV3sError) {
+  EXPECT_EQ(deep_yaml_error(repeat("[", 1000 * 1024)), "yaml: exceeded max depth of 10000");
+  EXPECT_EQ(deep_yaml_error("x: " + repeat("{", 1000 * 1024)), "yaml: exceeded max depth of 10000");
+  EXPECT_EQ(deep_yaml_error(repeat("- ", 1000 * 1024)), "yaml: exceeded max depth of 10000");
+  // A block mapping: the key that opens level 10,001 names the line.
+  std::string block;
+  for (int i = 0; i < 10001; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+  EXPECT_EQ(deep_yaml_error(block), "yaml: line 10001: exceeded max depth of 10000");
+  // A flow collection on a later line: the bracket's line.
+  EXPECT_EQ(deep_yaml_error("a: 1\nb: " + repeat("[", 10001)), "yaml: line 2: exceeded max depth of 10000");
+}
+
+TEST(YamlLoad, NestingOfExactlyTenThousandLevelsLoads) {
+  EXPECT_EQ(deep_yaml_error(repeat("[", 10000) + repeat("]", 10000)), "");
+  EXPECT_EQ(deep_yaml_error(repeat(repeat("- ", 1000) + "\n", 1024 / 2)), "");
+  std::string block;
+  for (int i = 0; i < 10000; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+  EXPECT_EQ(deep_yaml_error(block), "");
+  // Flow and block depths are separate limits, as in yaml.v3's scanner; an indentless sequence adds no level.
+  EXPECT_EQ(deep_yaml_error(repeat("- ", 9999) + "v: " + repeat("[", 10000) + repeat("]", 10000) + "\n"), "");
+  EXPECT_EQ(deep_yaml_error(repeat("- ", 9999) + "k:\n" + std::string(2 * 9999, ' ') + "- x\n"), "");
+  EXPECT_EQ(deep_yaml_error(repeat("- ", 10000) + "k:\n" + std::string(2 * 10000, ' ') + "- x\n"),
+            "yaml: exceeded max depth of 10000");
+}
+
+// decode.go's allowedAliasRatio: accepted and rejected documents as go-yaml v3 decides them.
+TEST(YamlLoad, AliasExpansionIsBoundedAsYamlV3BoundsIt) {
+  EXPECT_EQ(deep_yaml_error(laughs(3, 10)), "");
+  EXPECT_EQ(deep_yaml_error(laughs(4, 10)), "yaml: document contains excessive aliasing");
+  EXPECT_EQ(deep_yaml_error(laughs(9, 9)), "yaml: document contains excessive aliasing");
+  EXPECT_EQ(deep_yaml_error(laughs(100, 2)), "yaml: document contains excessive aliasing");
+  // limit_test.go: 1000 KB of maps with 100 aliases of them is too much, the maps alone are fine.
+  EXPECT_EQ(deep_yaml_error("{a: &a [{a}" + repeat(",{a}", 1000 * 1024 / 4 - 100) + "], b: &b [*a" + repeat(",*a", 99) + "]}"),
+            "yaml: document contains excessive aliasing");
+  EXPECT_EQ(deep_yaml_error("a: &a [{a}" + repeat(",{a}", 1000 * 1024 / 4 - 1) + "]"), "");
+  // A syntax error later in the document wins: yaml.v3 parses everything before decoding.
+  EXPECT_EQ(deep_yaml_error(laughs(9, 9) + "b: [\n"), "yaml: line 11: did not find expected node content");
+  // A decode error met before the expansion wins too.
+  EXPECT_EQ(deep_yaml_error("x: !!int foo\n" + laughs(9, 9)), "yaml: cannot decode !!str `foo` as a !!int");
 }
