@@ -228,9 +228,11 @@ Value StackEngine::render_section_templates(const Value& section) const {
     return d.is_list() && d.size() == 2 && d.as_list()[0].is_string() ? d.as_list()[0].as_string() : std::string("{{");
   }();
   std::function<Value(const Value&)> walk = [&](const Value& v) -> Value {
+    if (v.tag() == "!literal") return v;
     if (v.is_string()) {
       if (v.as_string().find(left) == std::string::npos) return v;
-      return Value(renderer_("component", v.as_string(), section, false));
+      Value rendered(renderer_("component", v.as_string(), section, false));
+      return v.mark() ? rendered.with_mark(*v.mark()) : rendered;
     }
     if (v.is_map()) {
       Map out;
@@ -370,6 +372,7 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
   }
   v = v.with("component_type", Value("terraform"));
   v = render_section_templates(v);
+  if (functions_) v = functions_->evaluate(sc, v);
   std::string folder = str_of(v.get("component"));
   std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
   Map info{{"component_path", Value(dir)}, {"component_type", Value("terraform")}};
@@ -383,11 +386,16 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
   return v;
 }
 
+Value StackEngine::referenced_section(const StackComponent& sc) const {
+  return render_section_templates(decorate_common(sc, Value()));
+}
+
 Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
   if (!opts.component_types.empty() &&
       std::find(opts.component_types.begin(), opts.component_types.end(), "terraform") == opts.component_types.end())
     return Value::empty_map();
   std::map<std::string, Map> stacks;
+  std::vector<std::pair<StackComponent, Value>> rendered;
   for (const auto& m : manifests()) {
     for (const auto& [name, section] : m.terraform.as_map()) {
       if (!opts.components.empty() && std::find(opts.components.begin(), opts.components.end(), name) == opts.components.end())
@@ -411,9 +419,14 @@ Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
           if (std::find(opts.sections.begin(), opts.sections.end(), k) != opts.sections.end()) filtered.emplace_back(k, item);
         v = Value::sorted_map(std::move(filtered));
       }
-      stacks[stack].emplace_back(name, v);
+      rendered.emplace_back(sc, v);
     }
   }
+  // Functions are evaluated only for the components the filters kept, after all of them are known (so the
+  // states they reference are fetched together).
+  if (functions_) functions_->prepare(rendered);
+  for (auto& [sc, v] : rendered)
+    stacks[sc.stack].emplace_back(sc.component, functions_ ? functions_->evaluate(sc, v) : v);
   Map out;
   for (auto& [stack, comps] : stacks) {
     if (comps.empty() && !opts.include_empty_stacks) continue;

@@ -34,6 +34,16 @@ struct StackComponent {
   std::string stack;  // canonical name (§3.1)
 };
 
+// Evaluates the YAML functions of decorated component sections (stacks/functions.hpp); installed by the
+// commands that evaluate them.
+class SectionFunctions {
+ public:
+  virtual ~SectionFunctions() = default;
+  // Every section describe_stacks is about to evaluate, first, so what they reference can be fetched at once.
+  virtual void prepare(const std::vector<std::pair<StackComponent, Value>>& sections) = 0;
+  virtual Value evaluate(const StackComponent& sc, const Value& section) = 0;
+};
+
 class StackEngine {
  public:
   StackEngine(const config::CliConfig& cfg, TemplateRenderer renderer);
@@ -54,6 +64,10 @@ class StackEngine {
   // `provenance` adds what only a description needs: `sources`, `deps` and the module's `terraform_config`
   // (Terraform runs skip them).
   Value describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args, bool provenance = true);
+
+  // The section decorated (atmos_*, stack, workspace) with templates rendered and no functions evaluated: what
+  // a YAML function that references this component reads (backend, workspace, auth).
+  Value referenced_section(const StackComponent& sc) const;
 
   // §6.1 `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
   struct DescribeStacksOptions {
@@ -76,6 +90,10 @@ class StackEngine {
 
   const config::CliConfig& config() const { return cfg_; }
 
+  // YAML functions are evaluated in describe_component and describe_stacks when set (`functions` must outlive
+  // the engine's use); left as "<tag> <arguments>" strings otherwise.
+  void set_functions(SectionFunctions* functions) { functions_ = functions; }
+
  private:
   std::string name_from_pattern(const Manifest& m, const Value& section) const;
   // The section plus atmos_component, atmos_manifest, atmos_stack(_file), stack, workspace and, when not
@@ -86,6 +104,7 @@ class StackEngine {
   TemplateRenderer renderer_;
   ManifestProcessor processor_;
   std::optional<std::vector<Manifest>> manifests_;
+  SectionFunctions* functions_ = nullptr;
 };
 
 // The TemplateRenderer backed by the Go text/template engine (with the function table available so far).
