@@ -10,6 +10,9 @@
     labctl.py run [--scenario FILE] -- COMMAND [ARG…]
         runs COMMAND with ATMOS_LAB_ENDPOINT set against a fresh lab, stops the lab afterwards (also on
         failure or interruption) and exits with COMMAND's status
+    labctl.py seed --state-dir DIR FILE
+        writes the Terraform state objects FILE describes (JSON, `-` for stdin: one state or {"states": […]},
+        see atmoslab/tfstate.py) into the running lab's buckets and prints one `s3://bucket/key` line each
 
 The lab exits on its own after --idle-timeout seconds without requests (default 300) so an interrupted
 test run cannot leave it behind for long."""
@@ -22,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LAB = os.path.join(HERE, "lab.py")
@@ -131,6 +136,30 @@ class LabProcess:
         return True
 
 
+def _seed(state_dir: str, path: str) -> int:
+    lab = LabProcess(state_dir).attach()
+    try:
+        if path == "-":
+            document = json.load(sys.stdin)
+        else:
+            with open(path, encoding="utf-8") as handle:
+                document = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise LabError(f"{path}: {error}") from error
+    request = urllib.request.Request(
+        lab.endpoint + "/_lab/terraform-state", data=json.dumps(document).encode(), method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            reply = json.load(response)
+    except urllib.error.HTTPError as error:
+        raise LabError(f"{path}: {json.load(error).get('message', error.reason)}") from error
+    for written in reply["objects"]:
+        print(f"s3://{written['bucket']}/{written['key']}")
+    return 0
+
+
 def _run(scenario: str, command: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="atmos-lab-") as state_dir:
         lab = LabProcess(state_dir, scenario)
@@ -154,6 +183,9 @@ def main() -> int:
     start.add_argument("--idle-timeout", type=float, default=300)
     stop = commands.add_parser("stop")
     stop.add_argument("--state-dir", required=True)
+    seed = commands.add_parser("seed")
+    seed.add_argument("--state-dir", required=True)
+    seed.add_argument("file")
     run = commands.add_parser("run")
     run.add_argument("--scenario", default=DEFAULT_SCENARIO)
     run.add_argument("argv", nargs=argparse.REMAINDER)
@@ -168,6 +200,8 @@ def main() -> int:
         if args.command == "stop":
             LabProcess(args.state_dir).stop()
             return 0
+        if args.command == "seed":
+            return _seed(args.state_dir, args.file)
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         if not command:
             parser.error("run needs a command after --")

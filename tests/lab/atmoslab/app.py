@@ -1,5 +1,6 @@
-"""The lab as one WSGI application: the lab's own services in front of moto's, with call counting, fault
-injection and the clock-skew check applied to every AWS request.
+"""The lab as one WSGI application: the lab's own services in front of moto's, with call counting (per
+operation, per S3 object and the lab's own time), fault injection and the clock-skew check applied to every
+AWS request.
 
 Creating a `Lab` patches moto process-wide (`motofixes.install`): one lab per process."""
 
@@ -16,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from . import motofixes, operations, scenario
 from .clock import LabClock
 from .control import Control
-from .errors import fault_response, json_error, oidc_error, query_error, s3_error
+from .errors import aws_json_error, fault_response, oidc_error, query_error, s3_error
 from .faults import CallCounter, FaultPlan
 from .federation import ConsoleFederation
 from .github import GithubIssuer
@@ -28,6 +29,8 @@ from .sso_portal import SsoPortal
 from .sts import StsExtensions
 
 MAX_SKEW_SECONDS = 300
+# moto renders auth failures of awsJson services as text/html.
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
 
 
@@ -61,6 +64,7 @@ class Lab:
         self.last_request = time.monotonic()
         raw = urlsplit(environ.get("RAW_URI") or environ.get("PATH_INFO", "/"))
         motofixes.current_request.raw_uri = raw.path + ("?" + raw.query if raw.query else "")
+        motofixes.current_request.caller_arn = ""
         request = Request(environ)
         if request.path.startswith("/_lab/"):
             return self.control.dispatch(request)(environ, start_response)
@@ -72,16 +76,36 @@ class Lab:
             environ["wsgi.input"] = io.BytesIO(body)
             form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
         operation = operations.identify(request.method, request.path, raw.query, request.headers, form)
-        self.counters.record(operation.qualified)
+        started = self.counters.record(operation.qualified)
+        s3_object = operations.s3_object(operation, request.path)
+        answered = []
+
+        def answer(status: str, headers: list, exc_info=None):
+            if not answered:
+                answered.append(status)
+                self.counters.record_answer(operation.qualified, int(status.split(" ", 1)[0]), started, s3_object,
+                                            motofixes.current_request.caller_arn)
+            if operation.protocol == "json":
+                headers = [(name, JSON_CONTENT_TYPE if name.lower() == "content-type" and value.startswith("text/html") else value)
+                           for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self._serve(environ, answer, request, operation, form)
+        finally:
+            if not answered:
+                self.counters.record_unanswered(operation.qualified, started)
+
+    def _serve(self, environ, answer, request: Request, operation: operations.Operation, form: dict[str, str]):
         fault = self.faults.take(operation.qualified)
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.delay_seconds)
         elif fault is not None:
-            return fault_response(operation.protocol, fault.kind)(environ, start_response)
+            return fault_response(operation.protocol, fault.kind)(environ, answer)
         response = self._answer(request, operation, form)
         if response is None:
-            return self.moto(environ, start_response)
-        return response(environ, start_response)
+            return self.moto(environ, answer)
+        return response(environ, answer)
 
     def _answer(self, request: Request, operation: operations.Operation, form: dict[str, str]) -> Response | None:
         """The lab's own response, or None to let moto answer."""
@@ -147,7 +171,7 @@ class Lab:
         else:
             message = f"Signature not yet current: {amz_date} is still later than {(now + limit).strftime(AMZ_DATE)} ({now.strftime(AMZ_DATE)} + 5 min.)"
         if protocol == "json":
-            return json_error(400, "InvalidSignatureException", message)
+            return aws_json_error(400, "InvalidSignatureException", message)
         return query_error(403, "SignatureDoesNotMatch", message)
 
 
@@ -155,5 +179,5 @@ def _missing_authentication(protocol: str) -> Response:
     if protocol == "s3":
         return s3_error(403, "AccessDenied", "Access Denied")
     if protocol == "json":
-        return json_error(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
+        return aws_json_error(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
     return query_error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")

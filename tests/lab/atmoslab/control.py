@@ -1,10 +1,19 @@
 """The lab's own endpoints under `/_lab/` (a path real AWS never serves):
 
   GET  /_lab/health                   {"status": "ok"}
-  GET  /_lab/state                    accounts, SSO users and permission sets, IAM users with their keys and
-                                      MFA seeds, the GitHub issuer's request URL and token (contains secrets)
-  GET  /_lab/counters                 {"counts": {"sso-oidc:StartDeviceAuthorization": 1, ...}}
+  GET  /_lab/state                    accounts, the organization's id, SSO users and permission sets, IAM users
+                                      with their keys and MFA seeds, the GitHub issuer's request URL and token
+                                      (contains secrets)
+  GET  /_lab/counters                 {"counts": {"sso-oidc:StartDeviceAuthorization": 1, ...},
+                                       "seconds": {"s3:GetObject": 0.0123, ...},
+                                       "busy_seconds": {"s3:GetObject": 0.0101, ...},
+                                       "objects": {"s3:GetObject": {"<bucket>/<key>": {"200": 1}}, ...},
+                                       "callers": {"s3:GetObject": {"<bucket>/<key>": {"<caller ARN>": 1}}}}
+                                      (see faults.CallCounter)
   POST /_lab/counters/reset
+  POST /_lab/terraform-state          {"bucket": B, "key": K | "workspace": W [, "workspace_key_prefix": P],
+                                       "outputs": {...}, "sensitive": [...]} or {"states": [...]}: writes
+                                      Terraform state objects into their buckets (see tfstate.py), uncounted
   POST /_lab/faults                   {"operation": "sts:AssumeRole", "kind": "throttle|error|delay",
                                        "count": N, "delay_seconds": S}
   DELETE /_lab/faults
@@ -24,7 +33,7 @@ import json
 
 from werkzeug.wrappers import Request, Response
 
-from . import totp
+from . import tfstate, totp
 from .faults import FAULT_KINDS
 from .jwt import SigningKey
 
@@ -44,8 +53,9 @@ class Control:
         self._routes = {
             ("GET", "/_lab/health"): lambda r: _json({"status": "ok"}),
             ("GET", "/_lab/state"): lambda r: _json(self._state()),
-            ("GET", "/_lab/counters"): lambda r: _json({"counts": self._lab.counters.snapshot()}),
+            ("GET", "/_lab/counters"): lambda r: _json(self._lab.counters.snapshot()),
             ("POST", "/_lab/counters/reset"): self._reset_counters,
+            ("POST", "/_lab/terraform-state"): self._seed_terraform_state,
             ("POST", "/_lab/faults"): self._add_fault,
             ("DELETE", "/_lab/faults"): self._clear_faults,
             ("GET", "/_lab/clock"): lambda r: self._clock_state(),
@@ -104,6 +114,7 @@ class Control:
                     for user in organization.sso_users.values()
                 },
             },
+            "organization": {"id": organization.organization_id, "management_account_id": organization.organization_management_account},
             "iam_users": [vars(user) for user in organization.iam_users],
             "github": {
                 "issuer": lab.github.issuer,
@@ -115,7 +126,18 @@ class Control:
 
     def _reset_counters(self, request: Request) -> Response:
         self._lab.counters.reset()
-        return _json({"counts": {}})
+        return _json(self._lab.counters.snapshot())
+
+    def _seed_terraform_state(self, request: Request) -> Response:
+        try:
+            seeds = tfstate.parse_all(self._body(request))
+            for seed in seeds:
+                tfstate.check_bucket(seed)
+            for seed in seeds:
+                tfstate.write(seed)
+        except ValueError as error:
+            return _bad_request(str(error))
+        return _json({"objects": [{"bucket": seed.bucket, "key": seed.key} for seed in seeds]})
 
     def _add_fault(self, request: Request) -> Response:
         try:

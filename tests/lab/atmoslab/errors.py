@@ -47,6 +47,12 @@ def json_error(status: int, error_type: str, message: str) -> Response:
     return Response(body, status=status, content_type="application/json", headers={"x-amzn-ErrorType": error_type})
 
 
+def aws_json_error(status: int, error_type: str, message: str) -> Response:
+    """awsJson services (`X-Amz-Target`: SSM, …): the type in the body's `__type` and in the header."""
+    body = json.dumps({"__type": error_type, "message": message})
+    return Response(body, status=status, content_type="application/x-amz-json-1.1", headers={"x-amzn-ErrorType": error_type})
+
+
 class QueryAuthError(HTTPException):
     """Raised from inside moto's request checks; moto renders `description` with status `code`."""
 
@@ -54,6 +60,16 @@ class QueryAuthError(HTTPException):
         super().__init__()
         self.code = status
         self.description = query_error_body(code, message)
+
+
+class JsonAuthError(HTTPException):
+    """The awsJson protocol's error (SSM and other `X-Amz-Target` services), raised from inside moto's request
+    checks: HTTP 400, `{"__type": code, "message": …}`."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__()
+        self.code = 400
+        self.description = json.dumps({"__type": code, "message": message})
 
 
 def fault_response(protocol: str, kind: str) -> Response:
@@ -71,6 +87,10 @@ def fault_response(protocol: str, kind: str) -> Response:
         if throttle:
             return oidc_error(429, "TooManyRequestsException", "too_many_requests", "Rate exceeded")
         return oidc_error(500, "InternalServerException", "server_error", "An internal server error occurred")
+    if protocol == "json":
+        if throttle:
+            return aws_json_error(400, "ThrottlingException", "Rate exceeded")
+        return aws_json_error(500, "InternalServerError", "An internal server error occurred")
     if throttle:
         return json_error(429, "TooManyRequestsException", "Rate exceeded")
     return json_error(500, "InternalServerException", "An internal server error occurred")

@@ -7,9 +7,19 @@
 - Expired temporary credentials are rejected with `ExpiredToken`, measured on the lab clock.
 - Identity and trust policies are evaluated by `atmoslab.policy` (account principals, conditions,
   cross-account roles), not by moto's evaluator.
+- S3 requests on another account's bucket need the bucket policy's Allow as well as the caller's own (moto
+  serves every account's buckets to everyone); the bucket policy can also grant or deny in the owner's account.
+  moto's own, caller-blind bucket-policy check (an empty 403 body on object requests) is off.
+- Reading a missing object is `AccessDenied`, not `NoSuchKey`, for a caller without `s3:ListBucket` on the
+  bucket (AWS does not reveal which keys exist).
+- SSM parameter actions are checked against the parameter's ARN (moto checks `*`), and a parameter of another
+  account (named by ARN) is refused: the lab does not share parameters.
+- Auth failures of awsJson services (SSM) use that protocol's error shape, not the query protocol's XML.
 - moto's STS reads the lab clock, and every secret access key and session token moto mints is recorded.
 """
 
+import json
+import re
 import threading
 from urllib.parse import quote, unquote, urlsplit
 
@@ -20,17 +30,23 @@ from botocore.awsrequest import AWSRequest
 from moto import settings
 from moto.iam.models import iam_backends
 from moto.s3.exceptions import S3ClientError
+from moto.s3.models import FakeBucket, s3_backends
 
 from . import policy
 from .clock import LabClock
-from .errors import QueryAuthError
+from .errors import JsonAuthError, QueryAuthError
 from .ledger import SecretLedger
 from .sessions import UserSession, UserSessions
 
 current_request = threading.local()
-"""`raw_uri`: the request target exactly as the client sent it; set by the lab app for each request."""
+"""`raw_uri`: the request target exactly as the client sent it; set by the lab app for each request.
+`caller_arn`: the authenticated caller once its policies are evaluated ("" before), for the counters."""
 
 ALWAYS_PERMITTED = ("sts:GetCallerIdentity", "sts:GetSessionToken")
+JSON_SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+    "Access Key and signing method. Consult the service documentation for details."
+)
 
 
 def canonical_target(raw_uri: str) -> str:
@@ -107,6 +123,75 @@ def caller_of(access_key, data: dict) -> policy.Caller:
     )
 
 
+def json_protocol(headers) -> bool:
+    """awsJson requests name their operation in `X-Amz-Target` (SSM, …)."""
+    return bool(headers.get("X-Amz-Target"))
+
+
+def bucket_owner(resource: str) -> tuple[str, bytes | None] | None:
+    """(owning account, bucket policy) of the existing bucket an S3 resource ARN names, else None."""
+    name = resource.removeprefix("arn:aws:s3:::").partition("/")[0]
+    owner = s3_backends.bucket_accounts.get(name)
+    if owner is None:
+        return None
+    partition, account_id = owner
+    bucket = s3_backends[account_id][partition].buckets.get(name)
+    return (account_id, bucket.policy) if bucket is not None else None
+
+
+def object_missing(resource: str) -> bool:
+    """The S3 object ARN names an existing bucket without that key."""
+    name, _, key = resource.removeprefix("arn:aws:s3:::").partition("/")
+    owner = s3_backends.bucket_accounts.get(name)
+    if owner is None:
+        return False
+    partition, account_id = owner
+    bucket = s3_backends[account_id][partition].buckets.get(name)
+    return bucket is not None and key not in bucket.keys
+
+
+def s3_permitted(documents: list, action: str, resource: str, caller: policy.Caller) -> bool:
+    """AWS's rule for S3 without ACLs: an explicit Deny anywhere refuses; in the bucket owner's account the
+    identity policy or the bucket policy may grant; from another account both must."""
+    identity = policy.evaluate(documents, action, resource, caller)
+    owner = bucket_owner(resource)
+    if owner is None:
+        return identity == policy.ALLOW
+    owner_account, bucket_policy = owner
+    resource_documents = [bucket_policy.decode()] if bucket_policy else []
+    granted = policy.evaluate(resource_documents, action, resource, caller, resource_policy=True)
+    if policy.DENY in (identity, granted):
+        return False
+    if owner_account != caller.account:
+        return identity == policy.ALLOW and granted == policy.ALLOW
+    direct = policy.evaluate(resource_documents, action, resource, caller, resource_policy=True, account_principals=False)
+    return policy.ALLOW in (identity, direct)
+
+
+def ssm_resources(body: bytes, region: str, account_id: str) -> list[str]:
+    """The parameter ARNs an SSM request acts on (`Name`, `Names` or `Path`; names or ARNs), else ["*"]."""
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return ["*"]
+    if not isinstance(request, dict):
+        return ["*"]
+    if isinstance(request.get("Names"), list):
+        names = [str(name) for name in request["Names"]]
+    elif isinstance(request.get("Name"), str):
+        names = [request["Name"]]
+    elif isinstance(request.get("Path"), str):
+        names = [request["Path"]]
+    else:
+        return ["*"]
+    return [name if name.startswith("arn:") else f"arn:aws:ssm:{region}:{account_id}:parameter/{name.lstrip('/')}" for name in names]
+
+
+def resource_account(arn: str) -> str:
+    found = re.match(r"arn:[^:]*:[^:]*:[^:]*:(\d{12}):", arn)
+    return found.group(1) if found else ""
+
+
 def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> None:
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
     sts_models.utcnow = clock.naive_utcnow
@@ -141,29 +226,56 @@ def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> No
     original_s3_invalid_key = access_control.S3IAMRequest._raise_invalid_access_key
 
     def raise_invalid_access_key(self, reason: str) -> None:
+        if json_protocol(self._headers):
+            if reason == "ExpiredToken":
+                raise JsonAuthError("ExpiredTokenException", "The security token included in the request is expired")
+            raise JsonAuthError("UnrecognizedClientException", "The security token included in the request is invalid.")
         if reason == "ExpiredToken":
             raise QueryAuthError(403, "ExpiredToken", "The security token included in the request is expired")
         original_invalid_key(self, reason)
+
+    original_signature_mismatch = access_control.IAMRequest._raise_signature_does_not_match
+
+    def raise_signature_does_not_match(self) -> None:
+        if json_protocol(self._headers):
+            raise JsonAuthError("InvalidSignatureException", JSON_SIGNATURE_MISMATCH)
+        original_signature_mismatch(self)
 
     def raise_s3_invalid_access_key(self, reason: str) -> None:
         if reason == "ExpiredToken":
             raise S3ClientError("ExpiredToken", "The provided token has expired.")
         original_s3_invalid_key(self, reason)
 
-    def deny(self, resource: str) -> None:
+    def deny(self, resource: str, missing: str = "identity") -> None:
+        """`missing`: which kind of policy failed to allow ("identity" or "resource"), for awsJson messages."""
         if isinstance(self, access_control.S3IAMRequest):
             self._raise_access_denied()
-        raise QueryAuthError(
-            403,
-            "AccessDenied",
-            f"User: {self._access_key.arn} is not authorized to perform: {self._action} on resource: {resource}",
-        )
+        message = f"User: {self._access_key.arn} is not authorized to perform: {self._action} on resource: {resource}"
+        if json_protocol(self._headers):
+            raise JsonAuthError("AccessDeniedException", f"{message} because no {missing}-based policy allows the {self._action} action")
+        raise QueryAuthError(403, "AccessDenied", message)
 
     def check_action_permitted(self, resource: str) -> None:
         if self._action in ALWAYS_PERMITTED:
             return
         caller = caller_of(self._access_key, self._data)
+        current_request.caller_arn = caller.arn
         documents = [_policy_document(stored) for stored in self._access_key.collect_policies()]
+        if isinstance(self, access_control.S3IAMRequest):
+            if not s3_permitted(documents, self._action, resource, caller):
+                deny(self, resource)
+            if self._action == "s3:GetObject" and object_missing(resource):
+                bucket = resource.partition("/")[0]
+                if not s3_permitted(documents, "s3:ListBucket", bucket, caller):
+                    deny(self, resource)
+            return
+        if self._service == "ssm" and resource == "*":
+            for target in ssm_resources(self._body, self._region, caller.account):
+                if policy.evaluate(documents, self._action, target, caller) != policy.ALLOW:
+                    deny(self, target)
+                if target != "*" and resource_account(target) != caller.account:
+                    deny(self, target, "resource")
+            return
         if policy.evaluate(documents, self._action, resource, caller) != policy.ALLOW:
             deny(self, resource)
         if self._action == "sts:AssumeRole":
@@ -194,14 +306,19 @@ def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> No
     def random_session_token() -> str:
         return ledger.record("session_token", original_session_token())
 
+    def bucket_permission(self, action: str, resource: str):
+        return access_control.PermissionResult.NEUTRAL
+
     access_control.IAMRequestBase._create_aws_request = create_aws_request
     access_control.IAMRequestBase.check_action_permitted = check_action_permitted
     access_control.create_access_key = create_access_key
     access_control.IAMRequest._raise_invalid_access_key = raise_invalid_access_key
+    access_control.IAMRequest._raise_signature_does_not_match = raise_signature_does_not_match
     access_control.S3IAMRequest._raise_invalid_access_key = raise_s3_invalid_access_key
     sts_models.STSBackend.get_caller_identity = get_caller_identity
     iam_models.AccessKey.__init__ = access_key_init
     sts_models.random_session_token = random_session_token
+    FakeBucket.get_permission = bucket_permission
 
 
 def verify_signature(method: str, headers, body: bytes, params: dict[str, str], action: str):

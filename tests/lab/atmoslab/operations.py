@@ -16,6 +16,9 @@ SSO_PORTAL_PATHS = {
 }
 SIGNIN_ACTIONS = {"getSigninToken": "GetSigninToken", "login": "Login"}
 S3_BUCKET_SUBRESOURCES = ("acl", "policy", "versioning", "tagging", "encryption", "lifecycle", "cors", "location")
+S3_OBJECT_OPERATIONS = ("GetObject", "HeadObject", "PutObject", "CopyObject", "DeleteObject")
+# awsJson target prefixes, for requests without a credential scope (unsigned ones).
+JSON_TARGET_SERVICES = {"AmazonSSM": "ssm"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +30,13 @@ class Operation:
     @property
     def qualified(self) -> str:
         return f"{self.service}:{self.name}"
+
+
+def s3_object(operation: Operation, path: str) -> str:
+    """"<bucket>/<key>" of a path-style S3 object request (`path` decoded), else ""."""
+    if operation.protocol != "s3" or operation.name not in S3_OBJECT_OPERATIONS:
+        return ""
+    return path.lstrip("/")
 
 
 def signing_service(authorization: str) -> str:
@@ -50,7 +60,8 @@ def identify(method: str, path: str, query: str, headers, form: dict[str, str]) 
         return Operation(service or "sts", action, "query")
     target = headers.get("X-Amz-Target", "")
     if target:
-        return Operation(service or "unknown", target.rpartition(".")[2], "json")
+        prefix, _, name = target.rpartition(".")
+        return Operation(service or JSON_TARGET_SERVICES.get(prefix, "unknown"), name, "json")
     return Operation(service or "s3", _s3_operation(method, path, args, headers), "s3")
 
 

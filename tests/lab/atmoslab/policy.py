@@ -1,6 +1,7 @@
-"""IAM policy evaluation: identity policies and role trust policies, with principals and the condition
-operators scenarios use. moto's own evaluator ignores trust principals other than exact ARNs, looks up
-cross-account roles in the wrong account and treats every condition key as absent.
+"""IAM policy evaluation: identity policies, role trust policies and resource policies (S3 bucket policies),
+with principals and the condition operators scenarios use. moto's own evaluator ignores trust principals other
+than exact ARNs, looks up cross-account roles in the wrong account, treats every condition key as absent and
+never reads bucket policies.
 
 Evaluation returns ALLOW, DENY (an explicit Deny matched) or NEUTRAL (nothing matched: implicit deny)."""
 
@@ -11,6 +12,8 @@ import re
 ALLOW = "allow"
 DENY = "deny"
 NEUTRAL = "neutral"
+
+IDENTITY, TRUST, RESOURCE = "identity", "trust", "resource"
 
 
 @dataclasses.dataclass
@@ -47,27 +50,27 @@ def _matches_any(patterns, value: str, ignore_case: bool) -> bool:
     return any(_wildcard(p, value, ignore_case) for p in _as_list(patterns))
 
 
-def _principal_matches(principal, caller: Caller) -> bool:
+def _principal_matches(principal, caller: Caller, account_principals: bool) -> bool:
     if principal == "*":
         return True
     if not isinstance(principal, dict):
         return False
     for kind, values in principal.items():
         for value in _as_list(values):
-            if kind == "AWS" and _aws_principal_matches(value, caller):
+            if kind == "AWS" and _aws_principal_matches(value, caller, account_principals):
                 return True
             if kind == "Federated" and caller.federated and value == caller.federated:
                 return True
     return False
 
 
-def _aws_principal_matches(value: str, caller: Caller) -> bool:
+def _aws_principal_matches(value: str, caller: Caller, account_principals: bool) -> bool:
     if not caller.arn:
         return False
     if value == "*":
         return True
     if re.fullmatch(r"\d{12}", value) or re.fullmatch(r"arn:aws:iam::\d{12}:root", value):
-        return caller.account == re.search(r"\d{12}", value).group(0)
+        return account_principals and caller.account == re.search(r"\d{12}", value).group(0)
     return value in (caller.arn, caller.role_arn)
 
 
@@ -120,16 +123,16 @@ def _condition_holds(operator: str, key: str, wanted, caller: Caller) -> bool:
     return not result if negated else result
 
 
-def _statement_applies(statement: dict, action: str, resource: str, caller: Caller, trust: bool) -> bool:
+def _statement_applies(statement: dict, action: str, resource: str, caller: Caller, kind: str, account_principals: bool) -> bool:
     if "NotAction" in statement:
         if _matches_any(statement["NotAction"], action, ignore_case=True):
             return False
     elif not _matches_any(statement.get("Action", []), action, ignore_case=True):
         return False
-    if trust:
-        if "Principal" not in statement or not _principal_matches(statement["Principal"], caller):
+    if kind in (TRUST, RESOURCE):
+        if "Principal" not in statement or not _principal_matches(statement["Principal"], caller, account_principals):
             return False
-    else:
+    if kind != TRUST:
         if "NotResource" in statement:
             if _matches_any(statement["NotResource"], resource, ignore_case=False):
                 return False
@@ -142,15 +145,20 @@ def _statement_applies(statement: dict, action: str, resource: str, caller: Call
     return True
 
 
-def evaluate(documents: list, action: str, resource: str, caller: Caller, trust: bool = False) -> str:
+def evaluate(documents: list, action: str, resource: str, caller: Caller, trust: bool = False,
+             resource_policy: bool = False, account_principals: bool = True) -> str:
     """Evaluates policy documents (dicts or JSON strings) for `action` on `resource`. With `trust`, the
-    documents are trust policies: statements match on Principal instead of Resource."""
+    documents are trust policies: statements match on Principal instead of Resource. With `resource_policy`
+    (bucket policies), statements match on Principal and Resource. `account_principals=False` ignores
+    principals that name a whole account (`123456789012`, `arn:aws:iam::123456789012:root`): in the owner's
+    own account such a grant only delegates to the caller's identity policies."""
+    kind = TRUST if trust else RESOURCE if resource_policy else IDENTITY
     decision = NEUTRAL
     for document in documents:
         if isinstance(document, str):
             document = json.loads(document)
         for statement in _as_list(document.get("Statement", [])):
-            if not _statement_applies(statement, action, resource, caller, trust):
+            if not _statement_applies(statement, action, resource, caller, kind, account_principals):
                 continue
             if statement.get("Effect") == "Deny":
                 return DENY

@@ -1,8 +1,9 @@
 """Scenario files: the organization a lab starts with, and building it into moto's backends.
 
-A scenario is YAML (see scenarios/acme.yaml) with `accounts`, `sso` (start URL, permission sets, users and
-their account assignments), `iam` (users with access keys and virtual MFA devices, roles with trust
-policies, OIDC providers), `s3.buckets`, `github` (OIDC claims) and `lifetimes`. In role names and policy
+A scenario is YAML (see scenarios/acme.yaml) with `accounts`, `organization` (its management account; every
+other account is a member), `sso` (start URL, permission sets, users and their account assignments), `iam`
+(users with access keys and virtual MFA devices, roles with trust policies, OIDC providers), `s3.buckets`,
+`github` (OIDC claims) and `lifetimes`. In role names and policy
 documents `${account_id}` and `${account_name}` name the account the resource is created in and
 `${account_id:NAME}` is the id of account NAME.
 """
@@ -14,6 +15,8 @@ import re
 
 import yaml
 from moto.iam.models import iam_backends
+from moto.organizations import utils as organizations_utils
+from moto.organizations.models import FakeAccount, organizations_backends
 from moto.s3.models import s3_backends
 
 SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
@@ -75,6 +78,8 @@ class Organization:
     github_claims: dict
     github_request_token: str
     lifetimes: dict
+    organization_id: str = ""
+    organization_management_account: str = ""
 
     def account(self, id_or_name: str) -> Account | None:
         return next((a for a in self.accounts if id_or_name in (a.id, a.name)), None)
@@ -184,11 +189,35 @@ def build(document: dict, github_request_token: str) -> Organization:
     )
     _build_permission_set_roles(organization, names)
     _build_iam(document.get("iam", {}), names, organization)
+    if "organization" in document:
+        _build_organization(document["organization"], organization, names)
     for index, entry in enumerate(document.get("s3", {}).get("buckets", [])):
         where = f"s3.buckets[{index}]"
         (account_id,) = _account_ids(_require(entry, "account", where), names, where)
         s3_backends[account_id]["aws"].create_bucket(_require(entry, "name", where), entry.get("region", "us-east-1"))
     return organization
+
+
+def _build_organization(entry, organization: Organization, names: dict[str, str]) -> None:
+    """The AWS Organization: its management account and every other scenario account as a member, with the
+    scenario's ids, names and emails (moto would invent account ids)."""
+    (management,) = _account_ids(_require(entry, "management_account", "organization"), names, "organization")
+    backend = organizations_backends[management]["aws"]
+    backend.create_organization(region="us-east-1", FeatureSet="ALL")
+    backend.org.master_account_email = organization.account(management).email
+    for account in organization.accounts:
+        if account.id == management:
+            member = backend.accounts[0]
+        else:
+            member = FakeAccount(backend.org, AccountName=account.name, Email=account.email)
+            member.id = account.id
+            backend.accounts.append(member)
+            for policy_id in (organizations_utils.DEFAULT_SCP_POLICY_ID, organizations_utils.DEFAULT_RCP_POLICY_ID):
+                backend.attach_policy(PolicyId=policy_id, TargetId=member.id)
+            organizations_backends.master_accounts[member.id] = (management, "aws")
+        member.name, member.email = account.name, account.email
+    organization.organization_id = backend.org.id
+    organization.organization_management_account = management
 
 
 def _build_permission_set_roles(organization: Organization, names: dict[str, str]) -> None:

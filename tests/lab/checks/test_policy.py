@@ -110,5 +110,39 @@ class TrustPolicies(unittest.TestCase):
         self.assertEqual(policy.evaluate([document_], "sts:AssumeRole", "r", caller("repo:acme/infra:ref:refs/heads/main"), trust=True), policy.NEUTRAL)
 
 
+class ResourcePolicies(unittest.TestCase):
+    BUCKET = "arn:aws:s3:::acme-core-network-tfstate"
+    DEV_ROLE = policy.Caller(
+        account="222222222222",
+        arn="arn:aws:sts::222222222222:assumed-role/reader/s",
+        role_arn="arn:aws:iam::222222222222:role/reader",
+    )
+
+    def bucket_policy(self, principal, resource: str = BUCKET + "/*", effect: str = "Allow") -> dict:
+        return document({"Effect": effect, "Principal": principal, "Action": "s3:GetObject", "Resource": resource})
+
+    def test_PrincipalAndResourceMustBothMatch(self):
+        grant = self.bucket_policy({"AWS": "arn:aws:iam::222222222222:root"})
+        self.assertEqual(policy.evaluate([grant], "s3:GetObject", self.BUCKET + "/k", self.DEV_ROLE, resource_policy=True), policy.ALLOW)
+        self.assertEqual(policy.evaluate([grant], "s3:GetObject", self.BUCKET, self.DEV_ROLE, resource_policy=True), policy.NEUTRAL)
+        self.assertEqual(policy.evaluate([grant], "s3:GetObject", self.BUCKET + "/k", USER, resource_policy=True), policy.NEUTRAL)
+        self.assertEqual(policy.evaluate([grant], "s3:PutObject", self.BUCKET + "/k", self.DEV_ROLE, resource_policy=True), policy.NEUTRAL)
+
+    def test_StatementsWithoutPrincipalGrantNothing(self):
+        identity_style = document({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+        self.assertEqual(policy.evaluate([identity_style], "s3:GetObject", self.BUCKET + "/k", self.DEV_ROLE, resource_policy=True), policy.NEUTRAL)
+
+    def test_AccountPrincipalsCanBeLeftOut(self):
+        account = self.bucket_policy({"AWS": "222222222222"})
+        role = self.bucket_policy({"AWS": "arn:aws:iam::222222222222:role/reader"})
+        for document_, expected in ((account, policy.NEUTRAL), (role, policy.ALLOW)):
+            decision = policy.evaluate([document_], "s3:GetObject", self.BUCKET + "/k", self.DEV_ROLE, resource_policy=True, account_principals=False)
+            self.assertEqual(decision, expected)
+
+    def test_DenyForEveryone(self):
+        deny = self.bucket_policy("*", effect="Deny")
+        self.assertEqual(policy.evaluate([deny], "s3:GetObject", self.BUCKET + "/k", self.DEV_ROLE, resource_policy=True), policy.DENY)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -10,6 +10,11 @@ variable "ipv4_primary_cidr_block" { type = string }
 variable "max_subnet_count" { type = number }
 variable "nat_gateway_enabled" { type = bool }
 variable "tags" { type = map(string) }
+# Set by stacks/catalog/vpc/cross-account.yaml from the core network's state; null when not attached.
+variable "transit_gateway_id" {
+  type    = string
+  default = null
+}
 
 resource "terraform_data" "vpc" {
   input = {
@@ -23,3 +28,4 @@ resource "terraform_data" "vpc" {
 output "vpc_id" { value = terraform_data.vpc.output.id }
 output "vpc_cidr" { value = terraform_data.vpc.output.cidr }
 output "subnet_cidrs" { value = terraform_data.vpc.output.subnets }
+output "transit_gateway_id" { value = var.transit_gateway_id }
