@@ -103,11 +103,14 @@ class CommandIdentities final : public functions::Identities {
   }
 
   functions::ReadIdentity ambient() override {
-    AuthRuntime& rt = runtime();
-    std::vector<std::string> defaults;
-    for (const auto& id : rt.config.identities())
-      if (id.is_default) defaults.push_back(id.name);
-    if (defaults.size() == 1) return named(defaults.front());
+    // --identity=false: no Atmos authentication at all, the environment's credentials only.
+    if (!flag_ || !auth::is_disabled_value(*flag_)) {
+      AuthRuntime& rt = runtime();
+      std::vector<std::string> defaults;
+      for (const auto& id : rt.config.identities())
+        if (id.is_default) defaults.push_back(id.name);
+      if (defaults.size() == 1) return named(defaults.front());
+    }
     ProcessEnvironment env;
     std::string key = env.get_or("AWS_ACCESS_KEY_ID", "");
     std::string secret = env.get_or("AWS_SECRET_ACCESS_KEY", "");
