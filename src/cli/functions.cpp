@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <mutex>
 
 #include "cli/auth_runtime.hpp"
 #include "cli/context.hpp"
@@ -24,6 +25,9 @@ extern char** environ;
 
 namespace atmos::cli {
 namespace {
+
+// atmos.Component inside a component that atmos.Component describes, and so on.
+constexpr int kMaxComponentDepth = 8;
 
 std::string display_path(const std::string& path, const config::CliConfig& cfg) {
   std::string rel = std::filesystem::path(path).lexically_relative(cfg.base_path_abs).string();
@@ -268,6 +272,41 @@ void install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg
       });
   auto* evaluator = new stacks::FunctionEvaluator(cfg, *env, options, external);
   engine.set_functions(evaluator);
+  if (const auto& hooks = engine.template_hooks()) {
+    // Templates render on the engine's worker threads too; the engine and the caches are used by one at a time.
+    auto* lock = new std::recursive_mutex();
+    hooks->component = [&engine, external, lock](const std::string& component, const std::string& stack) {
+      static thread_local int depth = 0;
+      if (depth >= kMaxComponentDepth)
+        throw Error(ErrorKind::Stack, "atmos.Component calls nest more than " + std::to_string(kMaxComponentDepth) +
+                                          " levels deep (components referencing each other in a cycle?)");
+      std::lock_guard guard(*lock);
+      ++depth;
+      struct Leave {
+        ~Leave() { --depth; }
+      } leave;
+      stacks::StackComponent sc = engine.find_component(component, stack);
+      Value section = engine.describe_component(sc, {}, false);
+      std::optional<Value> outputs = external->terraform_output(sc, component, stack);
+      return section.with("outputs", outputs ? *outputs : Value::empty_map());
+    };
+    hooks->store = [&engine, external, lock](const std::string& store, const std::string& stack, const std::string& component,
+                                             const std::string& key) {
+      static thread_local int depth = 0;
+      if (depth >= kMaxComponentDepth)
+        throw Error(ErrorKind::Stack, "atmos.Store calls nest more than " + std::to_string(kMaxComponentDepth) + " levels deep");
+      std::lock_guard guard(*lock);
+      ++depth;
+      struct Leave {
+        ~Leave() { --depth; }
+      } leave;
+      if (!engine.config().raw.at({"stores", store}).is_map()) throw Error(ErrorKind::Stack, "store `" + store + "` not found");
+      stacks::StackComponent sc = engine.find_component(component, stack);
+      std::optional<Value> value = external->store_get(sc, store, stack, component, key);
+      if (!value) throw Error(ErrorKind::Stack, "key `" + key + "` not found in store `" + store + "`");
+      return *value;
+    };
+  }
 }
 
 }  // namespace atmos::cli

@@ -119,16 +119,21 @@ CloudFunctions::Target& CloudFunctions::target(const std::string& component, con
   auto key = std::make_pair(component, stack);
   if (auto it = targets_.find(key); it != targets_.end()) return *it->second;
   stacks::StackComponent sc = engine_.find_component(component, stack);
-  auto t = std::make_unique<Target>(Target{sc, engine_.referenced_section(sc), std::nullopt});
+  auto t = std::make_unique<Target>(Target{sc, std::nullopt, std::nullopt});
   return *targets_.emplace(key, std::move(t)).first->second;
+}
+
+const Value& CloudFunctions::rendered(Target& t) {
+  if (!t.rendered) t.rendered = engine_.referenced_section(t.sc);
+  return *t.rendered;
 }
 
 ReadIdentity CloudFunctions::identity_for(Target& t, const stacks::StackComponent* caller) {
   if (t.who) return *t.who;
-  std::optional<ReadIdentity> who = identities_.for_component(t.sc, t.section);
+  std::optional<ReadIdentity> who = identities_.for_component(t.sc, t.sc.section);
   if (!who && caller && !(caller->component == t.sc.component && caller->stack == t.sc.stack)) {
     Target& c = target(caller->component, caller->stack);
-    who = identities_.for_component(c.sc, c.section);
+    who = identities_.for_component(c.sc, c.sc.section);
   }
   if (!who) who = identities_.ambient();
   t.who = who;
@@ -205,7 +210,7 @@ std::optional<Value> CloudFunctions::cached_state(const StateLocation& loc, Targ
 std::optional<Value> CloudFunctions::terraform_state(const stacks::StackComponent& caller, const std::string& component,
                                                      const std::string& stack) {
   Target& t = target(component, stack);
-  return cached_state(state_location(t.section, cfg_.terraform_dir_abs), t, &caller);
+  return cached_state(state_location(rendered(t), cfg_.terraform_dir_abs), t, &caller);
 }
 
 void CloudFunctions::prefetch_states(const std::vector<stacks::StateReference>& references) {
@@ -220,7 +225,7 @@ void CloudFunctions::prefetch_states(const std::vector<stacks::StateReference>& 
   for (const auto& ref : references) {
     try {
       Target& t = target(ref.component, ref.stack);
-      StateLocation loc = state_location(t.section, cfg_.terraform_dir_abs);
+      StateLocation loc = state_location(rendered(t), cfg_.terraform_dir_abs);
       if (loc.kind != "s3" || !seen.insert(loc.cache_key()).second) continue;
       {
         std::lock_guard lock(mutex_);
@@ -263,7 +268,7 @@ std::optional<Value> CloudFunctions::terraform_output(const stacks::StackCompone
     if (it->second.error) std::rethrow_exception(it->second.error);
     return it->second.value;
   }
-  StateLocation loc = state_location(t.section, cfg_.terraform_dir_abs);
+  StateLocation loc = state_location(rendered(t), cfg_.terraform_dir_abs);
   Entry entry;
   try {
     if (loc.kind == "static") {
@@ -272,7 +277,7 @@ std::optional<Value> CloudFunctions::terraform_output(const stacks::StackCompone
       ReadIdentity who = identity_for(t, &caller);
       log::debug("Running terraform output component={} stack={} identity={}", component, stack,
                  who.name.empty() ? "(environment credentials)" : who.name);
-      entry.value = outputs_(t.sc, t.section, who);
+      entry.value = outputs_(t.sc, rendered(t), who);
     }
   } catch (...) {
     entry.error = std::current_exception();

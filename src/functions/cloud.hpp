@@ -41,7 +41,7 @@ struct ReadIdentity {
 class Identities {
  public:
   virtual ~Identities() = default;
-  // The identity that reads for component `sc` (its section decorated, templates rendered), authenticated:
+  // The identity that reads for component `sc` (`section` is its final section, before templates), authenticated:
   // --identity when given, else the component's stack default in the active profile; nullopt when it has none.
   // Throws Error when that identity is not in the active profile.
   virtual std::optional<ReadIdentity> for_component(const stacks::StackComponent& sc, const Value& section) = 0;
@@ -94,7 +94,7 @@ class CloudFunctions final : public stacks::ExternalFunctions {
  private:
   struct Target {
     stacks::StackComponent sc;
-    Value section;
+    std::optional<Value> rendered;  // referenced_section, computed when a backend or Terraform needs it
     std::optional<ReadIdentity> who;
   };
   struct Entry {
@@ -103,6 +103,9 @@ class CloudFunctions final : public stacks::ExternalFunctions {
   };
   // Engine lookups and identity resolution run on the calling thread only.
   Target& target(const std::string& component, const std::string& stack);
+  // The target's section with templates rendered (not needed to choose its identity, so a template function
+  // reading a store for its own component does not render itself again).
+  const Value& rendered(Target& t);
   // The referenced component's identity, else the caller's, else the environment's.
   ReadIdentity identity_for(Target& t, const stacks::StackComponent* caller);
   // The identity's credentials, or the backend role's (`assume_role.role_arn`) assumed with them.

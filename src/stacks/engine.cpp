@@ -52,7 +52,7 @@ Value comparable(const Value& section) {
 
 }  // namespace
 
-TemplateRenderer go_template_renderer(const config::CliConfig& cfg) {
+TemplateRenderer go_template_renderer(const config::CliConfig& cfg, std::shared_ptr<TemplateHooks> hooks) {
   Value delims = cfg.get({"templates", "settings", "delimiters"});
   tmpl::Options base;
   if (delims.is_list() && delims.size() == 2 && delims.as_list()[0].is_string() && delims.as_list()[1].is_string()) {
@@ -64,6 +64,31 @@ TemplateRenderer go_template_renderer(const config::CliConfig& cfg) {
   auto env = std::make_shared<ProcessEnvironment>();
   auto funcs = std::make_shared<tmpl::FuncTable>(tmpl::atmos_functions(
       *env, cfg.get_bool({"templates", "settings", "sprig", "enabled"}), cfg.get_bool({"templates", "settings", "gomplate", "enabled"})));
+  if (hooks) {
+    // Atmos's own template functions (upstream internal/exec/template_funcs.go), always available.
+    auto call = [](auto&& f) -> Value {
+      try {
+        return f();
+      } catch (const Error& e) {
+        std::string text = e.message();
+        if (!e.explanation().empty()) text += ": " + e.explanation();
+        throw tmpl::FunctionError(text);
+      }
+    };
+    funcs->add("atmos.Component", [hooks, call](std::span<const Value> a) {
+      if (a.size() != 2 || !a[0].is_string() || !a[1].is_string())
+        throw tmpl::FunctionError("atmos.Component takes two strings: the component and the stack");
+      if (!hooks->component) throw tmpl::FunctionError("atmos.Component is not available in this command");
+      return call([&] { return hooks->component(a[0].as_string(), a[1].as_string()); });
+    });
+    funcs->add("atmos.Store", [hooks, call](std::span<const Value> a) {
+      if (a.size() != 4) throw tmpl::FunctionError("atmos.Store takes four arguments: store, stack, component and key");
+      for (const auto& v : a)
+        if (!v.is_string()) throw tmpl::FunctionError("atmos.Store takes four strings: store, stack, component and key");
+      if (!hooks->store) throw tmpl::FunctionError("atmos.Store is not available in this command");
+      return call([&] { return hooks->store(a[0].as_string(), a[1].as_string(), a[2].as_string(), a[3].as_string()); });
+    });
+  }
   return [base, env, funcs](const std::string& name, const std::string& text, const Value& data, bool missing_key_error) {
     tmpl::Options opts = base;
     opts.missing_key = missing_key_error ? tmpl::MissingKey::Error : tmpl::MissingKey::Default;

@@ -4,7 +4,9 @@
 // One StackEngine per command run; it caches processed manifests. Not thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +34,14 @@ struct StackComponent {
   std::string component;
   Value section;  // final section (§2.9) before decorations
   std::string stack;  // canonical name (§3.1)
+};
+
+// Template functions that need the stack engine and the outside world: `atmos.Component <component> <stack>`
+// (the component's section with its `outputs`) and `atmos.Store <store> <stack> <component> <key>`. Filled in by
+// the commands that evaluate functions; until then calling them is an error naming the function.
+struct TemplateHooks {
+  std::function<Value(const std::string& component, const std::string& stack)> component;
+  std::function<Value(const std::string& store, const std::string& stack, const std::string& component, const std::string& key)> store;
 };
 
 // Evaluates the YAML functions of decorated component sections (stacks/functions.hpp); installed by the
@@ -93,6 +103,9 @@ class StackEngine {
   // YAML functions are evaluated in describe_component and describe_stacks when set (`functions` must outlive
   // the engine's use); left as "<tag> <arguments>" strings otherwise.
   void set_functions(SectionFunctions* functions) { functions_ = functions; }
+  // The hooks the engine's template renderer calls (see go_template_renderer); null when it has none.
+  void set_template_hooks(std::shared_ptr<TemplateHooks> hooks) { hooks_ = std::move(hooks); }
+  const std::shared_ptr<TemplateHooks>& template_hooks() const { return hooks_; }
 
  private:
   std::string name_from_pattern(const Manifest& m, const Value& section) const;
@@ -105,9 +118,11 @@ class StackEngine {
   ManifestProcessor processor_;
   std::optional<std::vector<Manifest>> manifests_;
   SectionFunctions* functions_ = nullptr;
+  std::shared_ptr<TemplateHooks> hooks_;
 };
 
-// The TemplateRenderer backed by the Go text/template engine (with the function table available so far).
-TemplateRenderer go_template_renderer(const config::CliConfig& cfg);
+// The TemplateRenderer backed by the Go text/template engine (with the function table available so far);
+// `atmos.Component` and `atmos.Store` call through `hooks` when given.
+TemplateRenderer go_template_renderer(const config::CliConfig& cfg, std::shared_ptr<TemplateHooks> hooks = nullptr);
 
 }  // namespace atmos::stacks

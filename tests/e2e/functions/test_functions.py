@@ -250,6 +250,18 @@ class Functions(unittest.TestCase):
         with open(varfile, encoding="utf-8") as f:
             self.assertEqual(json.load(f)["transit_gateway_id"], "tgw-0a1b2c3d4e5f")
 
+    def test_atmos_component_and_store_template_functions(self):
+        self.ok("auth", "exec", "--identity", "plat-dev/terraform", "--", "aws", "ssm", "put-parameter", "--region", "us-east-2",
+                "--name", "/atmos/plat/use2/dev/vpc/cidr", "--value", "\"10.1.0.0/16\"", "--type", "String", "--overwrite")
+        v = self.vars_with("        tgw_tmpl: '{{ (atmos.Component \"tgw\" \"core-use2-network\").outputs.transit_gateway_id }}'\n"
+                           "        tgw_asn: '{{ (atmos.Component \"tgw\" \"core-use2-network\").vars.amazon_side_asn }}'\n"
+                           "        route: '{{ index (atmos.Component \"tgw\" \"core-use2-network\").outputs.routes 1 }}'\n"
+                           "        cidr: '{{ atmos.Store \"acme-ssm\" .stack \"vpc\" \"cidr\" }}'\n")
+        self.assertEqual(v["tgw_tmpl"], "tgw-0a1b2c3d4e5f")
+        self.assertEqual(v["tgw_asn"], "64512")
+        self.assertEqual(v["route"], "172.16.0.0/12")
+        self.assertEqual(v["cidr"], "10.1.0.0/16")
+
     def test_terraform_output_runs_terraform_as_the_referenced_identity(self):
         v = self.vars_with("        tgw_out: !terraform.output tgw core-use2-network transit_gateway_id\n"
                            "        routes_out: !terraform.output tgw core-use2-network .routes[0]\n")

@@ -382,3 +382,36 @@ TEST_F(Functions, IncludeQuotedPathsQueriesAndMissingFiles) {
   EXPECT_NE(err.find("the !include function could not find './nope.yaml' (referenced in file"), std::string::npos) << err;
   EXPECT_NE(err.find("stacks/dev.yaml"), std::string::npos) << err;
 }
+
+TEST_F(Functions, AtmosComponentAndStoreTemplateFunctionsCallTheHooks) {
+  write("stacks/dev.yaml",
+        "vars: {stage: dev}\ncomponents:\n  terraform:\n    net:\n      vars: {name: the-net}\n"
+        "    vpc:\n      vars:\n        a: '{{ (atmos.Component \"net\" .stack).outputs.id }}'\n"
+        "        b: '{{ (atmos.Component \"net\" .stack).vars.name }}'\n"
+        "        c: '{{ atmos.Store \"params\" .stack \"net\" \"k\" }}'\n");
+  atmos::config::ConfigRequest req;
+  req.cwd = root_.string();
+  req.env = &env_;
+  cfg_ = atmos::config::load_cli_config(req);
+  auto hooks = std::make_shared<atmos::stacks::TemplateHooks>();
+  StackEngine engine(cfg_, atmos::stacks::go_template_renderer(cfg_, hooks));
+  auto sc = engine.find_component("vpc", "dev");
+  std::string err = error_text([&] { engine.describe_component(sc, {}, false); });
+  EXPECT_NE(err.find("error calling atmos.Component: atmos.Component is not available in this command"), std::string::npos) << err;
+  std::vector<std::string> asked;
+  hooks->component = [&](const std::string& c, const std::string& s) {
+    asked.push_back(c + "@" + s);
+    return engine.find_component(c, s).section.with("outputs", yaml("{id: net-1}"));
+  };
+  hooks->store = [&](const std::string& store, const std::string& stack, const std::string& component, const std::string& key) {
+    return Value(store + "/" + stack + "/" + component + "/" + key);
+  };
+  Value vars = engine.describe_component(sc, {}, false).get("vars");
+  EXPECT_EQ(vars.get("a"), Value("net-1"));
+  EXPECT_EQ(vars.get("b"), Value("the-net"));
+  EXPECT_EQ(vars.get("c"), Value("params/dev/net/k"));
+  EXPECT_EQ(asked, (std::vector<std::string>{"net@dev", "net@dev"}));
+  hooks->component = [](const std::string&, const std::string&) -> Value { throw Error(atmos::ErrorKind::Stack, "invalid component"); };
+  err = error_text([&] { engine.describe_component(sc, {}, false); });
+  EXPECT_NE(err.find("error calling atmos.Component: invalid component"), std::string::npos) << err;
+}
