@@ -252,11 +252,12 @@ Value StackEngine::render_section_templates(const Value& section) const {
     Value d = cfg_.get({"templates", "settings", "delimiters"});
     return d.is_list() && d.size() == 2 && d.as_list()[0].is_string() ? d.as_list()[0].as_string() : std::string("{{");
   }();
+  const Value* data = &section;
   std::function<Value(const Value&)> walk = [&](const Value& v) -> Value {
     if (v.tag() == "!literal") return v;
     if (v.is_string()) {
       if (v.as_string().find(left) == std::string::npos) return v;
-      Value rendered(renderer_("component", v.as_string(), section, false));
+      Value rendered(renderer_("component", v.as_string(), *data, false));
       return v.mark() ? rendered.with_mark(*v.mark()) : rendered;
     }
     if (v.is_map()) {
@@ -281,7 +282,17 @@ Value StackEngine::render_section_templates(const Value& section) const {
     }
     return v;
   };
-  return walk(section);
+  // templates.settings.evaluations: each pass renders the previous pass's result with it as the data (templates
+  // that produce templates).
+  Value passes = cfg_.get({"templates", "settings", "evaluations"});
+  std::int64_t evaluations = passes.kind() == Kind::Int ? std::clamp<std::int64_t>(passes.as_int(), 1, 10) : 1;
+  Value out = walk(section);
+  for (std::int64_t i = 1; i < evaluations; ++i) {
+    Value previous = out;
+    data = &previous;
+    out = walk(previous);
+  }
+  return out;
 }
 
 Value StackEngine::decorate_common(const StackComponent& sc, const Value& component_info) const {

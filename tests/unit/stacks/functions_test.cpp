@@ -415,3 +415,18 @@ TEST_F(Functions, AtmosComponentAndStoreTemplateFunctionsCallTheHooks) {
   err = error_text([&] { engine.describe_component(sc, {}, false); });
   EXPECT_NE(err.find("error calling atmos.Component: invalid component"), std::string::npos) << err;
 }
+
+TEST_F(Functions, TemplateEvaluationsRenderTheResultAgain) {
+  write("atmos.yaml",
+        "base_path: ./\ncomponents:\n  terraform:\n    base_path: components/terraform\n"
+        "stacks:\n  base_path: stacks\n  included_paths: ['*.yaml']\n  name_template: '{{ .vars.stage }}'\n"
+        "templates:\n  settings:\n    enabled: true\n    evaluations: 2\n");
+  Value v = vars("        inner: '{{ .stack }}'\n        outer: '{{ `{{ .vars.inner }}` }}'\n");
+  EXPECT_EQ(v.get("outer"), Value("dev"));
+  write("atmos.yaml",
+        "base_path: ./\ncomponents:\n  terraform:\n    base_path: components/terraform\n"
+        "stacks:\n  base_path: stacks\n  included_paths: ['*.yaml']\n  name_template: '{{ .vars.stage }}'\n"
+        "templates:\n  settings:\n    enabled: true\n");
+  v = vars("        inner: '{{ .stack }}'\n        outer: '{{ `{{ .vars.inner }}` }}'\n");
+  EXPECT_EQ(v.get("outer"), Value("{{ .vars.inner }}"));
+}
