@@ -9,6 +9,9 @@ std::string_view env_variable(Service service) {
     case Service::Sso: return "AWS_ENDPOINT_URL_SSO";
     case Service::SsoOidc: return "AWS_ENDPOINT_URL_SSO_OIDC";
     case Service::Signin: return "AWS_ENDPOINT_URL_SIGNIN";
+    case Service::S3: return "AWS_ENDPOINT_URL_S3";
+    case Service::Ssm: return "AWS_ENDPOINT_URL_SSM";
+    case Service::Organizations: return "AWS_ENDPOINT_URL_ORGANIZATIONS";
   }
   return "";
 }
@@ -26,6 +29,9 @@ std::string_view service_display_name(Service service) {
     case Service::Sso: return "SSO";
     case Service::SsoOidc: return "SSO OIDC";
     case Service::Signin: return "sign-in";
+    case Service::S3: return "S3";
+    case Service::Ssm: return "SSM";
+    case Service::Organizations: return "Organizations";
   }
   return "";
 }
@@ -36,6 +42,9 @@ std::string_view service_id(Service service) {
     case Service::Sso: return "sso";
     case Service::SsoOidc: return "sso-oidc";
     case Service::Signin: return "signin";
+    case Service::S3: return "s3";
+    case Service::Ssm: return "ssm";
+    case Service::Organizations: return "organizations";
   }
   return "";
 }
@@ -54,6 +63,12 @@ std::string default_endpoint(Service service, std::string_view region_name) {
     case Service::Sts: return "https://sts." + region + "." + suffix;
     case Service::Sso: return "https://portal.sso." + region + "." + suffix;
     case Service::SsoOidc: return "https://oidc." + region + "." + suffix;
+    case Service::S3: return "https://s3." + region + "." + suffix;
+    case Service::Ssm: return "https://ssm." + region + "." + suffix;
+    case Service::Organizations:
+      if (partition == "aws-cn") return "https://organizations.cn-northwest-1.amazonaws.com.cn";
+      if (partition == "aws-us-gov") return "https://organizations.us-gov-west-1.amazonaws.com";
+      return "https://organizations.us-east-1.amazonaws.com";
     case Service::Signin:
       if (partition == "aws-cn") return "https://signin.amazonaws.cn";
       if (partition == "aws-us-gov") return "https://signin.amazonaws-us-gov.com";

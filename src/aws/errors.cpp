@@ -27,6 +27,10 @@ std::string_view operation_phrase(std::string_view operation) {
       {"GetRoleCredentials", "get the SSO role credentials"},
       {"Logout", "log out of the SSO session"},
       {"GetSigninToken", "get a console sign-in token"},
+      {"GetObject", "read the S3 object"},
+      {"GetParameter", "read the SSM parameter"},
+      {"PutParameter", "write the SSM parameter"},
+      {"DescribeOrganization", "describe the organization"},
   };
   auto it = kPhrases.find(operation);
   return it == kPhrases.end() ? std::string_view("call AWS") : it->second;
@@ -71,6 +75,9 @@ const CodeText* code_text(std::string_view code) {
       {"InvalidRequestException", {"AWS rejected the request as malformed.", ""}},
       {"UnauthorizedClientException", {"The SSO client is not allowed to use this grant type.", ""}},
       {"UnsupportedGrantTypeException", {"The SSO OIDC service does not support this grant type.", ""}},
+      {"NoSuchBucket", {"The S3 bucket does not exist.", "Check the backend's bucket and region."}},
+      {"ParameterNotFound", {"The SSM parameter does not exist.", ""}},
+      {"AWSOrganizationsNotInUseException", {"The account is not a member of an organization.", ""}},
       {"RequestTimeTooSkewed",
        {"The system clock differs from AWS's by more than five minutes.", "Synchronise the system clock (NTP)."}},
   };

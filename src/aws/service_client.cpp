@@ -14,6 +14,9 @@ std::string signing_name(Service service) {
     case Service::Sso: return "awsssoportal";
     case Service::SsoOidc: return "sso-oauth";
     case Service::Signin: return "signin";
+    case Service::S3: return "s3";
+    case Service::Ssm: return "ssm";
+    case Service::Organizations: return "organizations";
   }
   return "";
 }
@@ -50,7 +53,7 @@ AwsErrorInfo ServiceClient::failure_info(std::string_view operation, const HttpR
   info.operation = std::string(operation);
   info.http_status = response.status;
   info.endpoint = origin_;
-  if (service_ == Service::Sts) {
+  if (service_ == Service::Sts || service_ == Service::S3) {
     parse_query_error(response, info);
   } else {
     parse_json_error(response, info);

@@ -80,7 +80,10 @@ stacks::StackEngine& process_engine(const config::CliConfig& cfg) {
                  "**Atmos Stacks:** https://atmos.tools/stacks\n\n"
                  "**Quick Start:** https://atmos.tools/quick-start");
   }
-  return *new stacks::StackEngine(cfg, stacks::go_template_renderer(cfg));
+  auto hooks = std::make_shared<stacks::TemplateHooks>();
+  auto* engine = new stacks::StackEngine(cfg, stacks::go_template_renderer(cfg, hooks));
+  engine->set_template_hooks(hooks);
+  return *engine;
 }
 
 void print_value(const Value& v, const std::string& format) {

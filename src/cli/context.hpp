@@ -17,6 +17,10 @@ config::CliConfig load_config(const ParsedArgs& args);
 // node by node (that teardown costs ~10% of a large `describe stacks`). `cfg` must live as long.
 stacks::StackEngine& process_engine(const config::CliConfig& cfg);
 
+// Evaluates YAML functions in `engine`'s describe_component / describe_stacks from now on, with the command's
+// --process-functions, --skip and --identity (cli/functions.cpp).
+void install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg, const ParsedArgs& args);
+
 // Writes a Value to stdout as "yaml" or "json"; anything else is a usage error.
 void print_value(const Value& v, const std::string& format);
 

@@ -93,11 +93,13 @@ int describe_stacks(const std::vector<std::string>& argv) {
                                       {"include-empty-stacks", 0, true},
                                       {"process-templates", 0, true},
                                       {"process-functions", 0, true},
-                                      {"skip", 0, false}});
+                                      {"skip", 0, false},
+                                      {"identity", 'i', false}});
   if (!args.positionals.empty())
     throw Error(ErrorKind::Usage, "unknown command \"" + args.positionals[0] + "\" for \"atmos describe stacks\"");
   config::CliConfig cfg = load_config(args);
   stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
   stacks::StackEngine::DescribeStacksOptions opts;
   opts.stack = args.get("stack");
   opts.components = args.list("components");
@@ -120,6 +122,7 @@ int describe_component(const std::vector<std::string>& argv) {
   if (args.positionals.empty()) throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
   config::CliConfig cfg = load_config(args);
   stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
   stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
   Value v = engine.describe_component(sc, {"describe", "component"});
   // The filter shapes only what is printed whole: a query runs over the full component section (`.inheritance`,

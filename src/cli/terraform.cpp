@@ -92,8 +92,10 @@ terraform::RunnerSettings settings_from(const config::CliConfig& cfg, const Pars
 }
 
 terraform::Target resolve_target(const config::CliConfig& cfg, const std::string& component, const std::string& stack,
-                                 const std::vector<std::string>& cli_args, stacks::StackComponent* found = nullptr) {
+                                 const std::vector<std::string>& cli_args, const ParsedArgs* args,
+                                 stacks::StackComponent* found = nullptr) {
   stacks::StackEngine& engine = process_engine(cfg);
+  if (args) install_functions(engine, cfg, *args);
   stacks::StackComponent sc = engine.find_component(component, stack);
   if (found) *found = sc;
   return terraform::Target{component, sc.stack, engine.workspace(sc), engine.describe_component(sc, cli_args, false)};
@@ -219,7 +221,7 @@ int run_generate(const std::vector<std::string>& argv) {
   if (args.positionals.size() != 1)
     throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
   config::CliConfig cfg = load_config(args);
-  terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", argv[0]});
+  terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", argv[0]}, &args);
   terraform::RealFileSystem files;
   terraform::RealProcessRunner processes;
   terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
@@ -273,7 +275,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
 
   stacks::StackComponent sc;
   terraform::Target target =
-      resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &sc);
+      resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &args, &sc);
   TerraformIdentity identity(cfg, sc, inv.dry_run);
   services.identity = std::ref(identity);
   terraform::Runner runner(settings, services);

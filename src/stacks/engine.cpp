@@ -53,7 +53,7 @@ Value comparable(const Value& section) {
 
 }  // namespace
 
-TemplateRenderer go_template_renderer(const config::CliConfig& cfg) {
+TemplateRenderer go_template_renderer(const config::CliConfig& cfg, std::shared_ptr<TemplateHooks> hooks) {
   Value delims = cfg.get({"templates", "settings", "delimiters"});
   tmpl::Options base;
   if (delims.is_list() && delims.size() == 2 && delims.as_list()[0].is_string() && delims.as_list()[1].is_string()) {
@@ -65,6 +65,31 @@ TemplateRenderer go_template_renderer(const config::CliConfig& cfg) {
   auto env = std::make_shared<ProcessEnvironment>();
   auto funcs = std::make_shared<tmpl::FuncTable>(tmpl::atmos_functions(
       *env, cfg.get_bool({"templates", "settings", "sprig", "enabled"}), cfg.get_bool({"templates", "settings", "gomplate", "enabled"})));
+  if (hooks) {
+    // Atmos's own template functions (upstream internal/exec/template_funcs.go), always available.
+    auto call = [](auto&& f) -> Value {
+      try {
+        return f();
+      } catch (const Error& e) {
+        std::string text = e.message();
+        if (!e.explanation().empty()) text += ": " + e.explanation();
+        throw tmpl::FunctionError(text);
+      }
+    };
+    funcs->add("atmos.Component", [hooks, call](std::span<const Value> a) {
+      if (a.size() != 2 || !a[0].is_string() || !a[1].is_string())
+        throw tmpl::FunctionError("atmos.Component takes two strings: the component and the stack");
+      if (!hooks->component) throw tmpl::FunctionError("atmos.Component is not available in this command");
+      return call([&] { return hooks->component(a[0].as_string(), a[1].as_string()); });
+    });
+    funcs->add("atmos.Store", [hooks, call](std::span<const Value> a) {
+      if (a.size() != 4) throw tmpl::FunctionError("atmos.Store takes four arguments: store, stack, component and key");
+      for (const auto& v : a)
+        if (!v.is_string()) throw tmpl::FunctionError("atmos.Store takes four strings: store, stack, component and key");
+      if (!hooks->store) throw tmpl::FunctionError("atmos.Store is not available in this command");
+      return call([&] { return hooks->store(a[0].as_string(), a[1].as_string(), a[2].as_string(), a[3].as_string()); });
+    });
+  }
   return [base, env, funcs](const std::string& name, const std::string& text, const Value& data, bool missing_key_error) {
     tmpl::Options opts = base;
     opts.missing_key = missing_key_error ? tmpl::MissingKey::Error : tmpl::MissingKey::Default;
@@ -306,11 +331,14 @@ Value StackEngine::render_section_templates(const StackComponent& sc, const Valu
     Value d = cfg_.get({"templates", "settings", "delimiters"});
     return d.is_list() && d.size() == 2 && d.as_list()[0].is_string() ? d.as_list()[0].as_string() : std::string("{{");
   }();
+  const Value* data = &section;
   std::function<Value(const Value&)> walk = [&](const Value& v) -> Value {
+    if (v.tag() == "!literal") return v;
     if (v.is_string()) {
       if (v.as_string().find(left) == std::string::npos) return v;
       try {
-        return Value(renderer_("component", v.as_string(), section, false));
+        Value rendered(renderer_("component", v.as_string(), *data, false));
+        return v.mark() ? rendered.with_mark(*v.mark()) : rendered;
       } catch (const Error& e) {
         if (e.kind() != ErrorKind::Template) throw;
         throw Error(ErrorKind::Template, "failed to process templates of component '" + sc.component + "' in stack '" +
@@ -339,7 +367,17 @@ Value StackEngine::render_section_templates(const StackComponent& sc, const Valu
     }
     return v;
   };
-  return walk(section);
+  // templates.settings.evaluations: each pass renders the previous pass's result with it as the data (templates
+  // that produce templates).
+  Value passes = cfg_.get({"templates", "settings", "evaluations"});
+  std::int64_t evaluations = passes.kind() == Kind::Int ? std::clamp<std::int64_t>(passes.as_int(), 1, 10) : 1;
+  Value out = walk(section);
+  for (std::int64_t i = 1; i < evaluations; ++i) {
+    Value previous = out;
+    data = &previous;
+    out = walk(previous);
+  }
+  return out;
 }
 
 Value StackEngine::decorate_common(const StackComponent& sc, const Value& component_info, bool describe_stacks) const {
@@ -455,6 +493,7 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
   }
   v = v.with("component_type", Value("terraform"));
   v = render_section_templates(sc, v);
+  if (functions_) v = functions_->evaluate(sc, v);
   std::string folder = str_of(v.get("component"));
   std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
   Map info{{"component_path", Value(dir)}, {"component_type", Value("terraform")}};
@@ -468,11 +507,16 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
   return v;
 }
 
+Value StackEngine::referenced_section(const StackComponent& sc) const {
+  return render_section_templates(sc, decorate_common(sc, Value()));
+}
+
 Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
   if (!opts.component_types.empty() &&
       std::find(opts.component_types.begin(), opts.component_types.end(), "terraform") == opts.component_types.end())
     return Value::empty_map();
   std::map<std::string, Map> stacks;
+  std::vector<std::pair<StackComponent, Value>> rendered;
   for (const auto& m : manifests()) {
     for (const auto& [name, section] : m.terraform.as_map()) {
       if (!opts.components.empty() && std::find(opts.components.begin(), opts.components.end(), name) == opts.components.end())
@@ -496,9 +540,14 @@ Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {
           if (std::find(opts.sections.begin(), opts.sections.end(), k) != opts.sections.end()) filtered.emplace_back(k, item);
         v = Value::sorted_map(std::move(filtered));
       }
-      stacks[stack].emplace_back(name, v);
+      rendered.emplace_back(sc, v);
     }
   }
+  // Functions are evaluated only for the components the filters kept, after all of them are known (so the
+  // states they reference are fetched together).
+  if (functions_) functions_->prepare(rendered);
+  for (auto& [sc, v] : rendered)
+    stacks[sc.stack].emplace_back(sc.component, functions_ ? functions_->evaluate(sc, v) : v);
   Map out;
   for (auto& [stack, comps] : stacks) {
     if (comps.empty() && !opts.include_empty_stacks) continue;

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,24 @@ struct StackComponent {
   std::string stack;  // canonical name (docs/stacks.md#stack-names)
 };
 
+// Template functions that need the stack engine and the outside world: `atmos.Component <component> <stack>`
+// (the component's section with its `outputs`) and `atmos.Store <store> <stack> <component> <key>`. Filled in by
+// the commands that evaluate functions; until then calling them is an error naming the function.
+struct TemplateHooks {
+  std::function<Value(const std::string& component, const std::string& stack)> component;
+  std::function<Value(const std::string& store, const std::string& stack, const std::string& component, const std::string& key)> store;
+};
+
+// Evaluates the YAML functions of decorated component sections (stacks/functions.hpp); installed by the
+// commands that evaluate them.
+class SectionFunctions {
+ public:
+  virtual ~SectionFunctions() = default;
+  // Every section describe_stacks is about to evaluate, first, so what they reference can be fetched at once.
+  virtual void prepare(const std::vector<std::pair<StackComponent, Value>>& sections) = 0;
+  virtual Value evaluate(const StackComponent& sc, const Value& section) = 0;
+};
+
 class StackEngine {
  public:
   StackEngine(const config::CliConfig& cfg, TemplateRenderer renderer);
@@ -62,7 +82,11 @@ class StackEngine {
   // (Terraform runs skip them).
   Value describe_component(const StackComponent& sc, const std::vector<std::string>& cli_args, bool provenance = true);
 
-  // The `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
+  // The section decorated (atmos_*, stack, workspace) with templates rendered and no functions evaluated: what
+  // a YAML function that references this component reads (backend, workspace, auth).
+  Value referenced_section(const StackComponent& sc) const;
+
+  // `describe stacks` tree: {stack: {components: {terraform: {name: section}}}}.
   struct DescribeStacksOptions {
     std::string stack;                       // filter (stack name or file key)
     std::vector<std::string> components;     // filter
@@ -84,6 +108,13 @@ class StackEngine {
 
   const config::CliConfig& config() const { return cfg_; }
 
+  // YAML functions are evaluated in describe_component and describe_stacks when set (`functions` must outlive
+  // the engine's use); left as "<tag> <arguments>" strings otherwise.
+  void set_functions(SectionFunctions* functions) { functions_ = functions; }
+  // The hooks the engine's template renderer calls (see go_template_renderer); null when it has none.
+  void set_template_hooks(std::shared_ptr<TemplateHooks> hooks) { hooks_ = std::move(hooks); }
+  const std::shared_ptr<TemplateHooks>& template_hooks() const { return hooks_; }
+
  private:
   std::string name_from_pattern(const Manifest& m, const Value& section) const;
   // The section plus atmos_component, atmos_manifest, atmos_stack(_file), stack, workspace and, when not
@@ -98,9 +129,12 @@ class StackEngine {
 
   std::optional<std::vector<Manifest>> manifests_;
   std::vector<std::exception_ptr> manifest_errors_;  // discovery order
+  SectionFunctions* functions_ = nullptr;
+  std::shared_ptr<TemplateHooks> hooks_;
 };
 
-// The TemplateRenderer backed by the Go text/template engine (with the function table available so far).
-TemplateRenderer go_template_renderer(const config::CliConfig& cfg);
+// The TemplateRenderer backed by the Go text/template engine (with the function table available so far);
+// `atmos.Component` and `atmos.Store` call through `hooks` when given.
+TemplateRenderer go_template_renderer(const config::CliConfig& cfg, std::shared_ptr<TemplateHooks> hooks = nullptr);
 
 }  // namespace atmos::stacks

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -13,6 +12,8 @@
 #include "core/log.hpp"
 #include "core/merge.hpp"
 #include "core/yaml_load.hpp"
+#include "stacks/functions.hpp"
+#include "stacks/yq.hpp"
 
 namespace atmos::stacks {
 namespace fs = std::filesystem;
@@ -107,13 +108,14 @@ ProcessedManifest ManifestProcessor::process_top_level(const std::string& abs_pa
 }
 
 Value ManifestProcessor::include_file(const std::string& arg, const std::string& file, bool raw) {
-  std::string path = arg;
-  std::string query;
-  auto sp = arg.find(' ');
-  if (sp != std::string::npos) {
-    path = arg.substr(0, sp);
-    query = arg.substr(arg.find_first_not_of(' ', sp) == std::string::npos ? arg.size() : arg.find_first_not_of(' ', sp));
-  }
+  // Upstream's pkg/function/parser ParseInclude: the first (optionally quoted) word is the path, the rest the query.
+  auto tokens = tokenize_function_args(arg);
+  if (tokens.empty()) throw Error(ErrorKind::Stack, "invalid !include function in file '" + file + "': the path is missing");
+  std::string path = unquote_function_arg(tokens[0].text);
+  std::string query = tokens.size() > 1 ? unquote_function_arg(std::string_view(arg).substr(tokens[1].offset)) : "";
+  if (path.find("://") != std::string::npos || path.rfind("git::", 0) == 0)
+    throw Error(ErrorKind::Stack, "the !include function in file '" + file + "' references the remote '" + path +
+                                      "': only local files are supported");
   std::string resolved;
   if (path.rfind("./", 0) == 0 || path.rfind("../", 0) == 0) {
     resolved = clean((fs::path(file).parent_path() / path).string());
@@ -127,27 +129,27 @@ Value ManifestProcessor::include_file(const std::string& arg, const std::string&
   if (!exists_file(resolved))
     throw Error(ErrorKind::Stack, "the !include function could not find '" + path + "' (referenced in file '" + file + "')");
   std::string text = read_text_file(resolved);
-  if (raw) return Value(text);
-  std::string ext = go_ext(resolved);
   Value v;
-  if (ext == ".yaml" || ext == ".yml") {
-    v = parse_yaml(text, resolved);
-  } else if (ext == ".json") {
-    v = parse_json(text, true);
-  } else if (ext == ".hcl" || ext == ".tf" || ext == ".tfvars") {
-    v = hcl::read_attributes(text, resolved);
-  } else {
+  if (raw) {
     v = Value(text);
+  } else {
+    std::string ext = go_ext(resolved);
+    if (ext == ".yaml" || ext == ".yml") {
+      v = parse_yaml(text, resolved);
+    } else if (ext == ".json") {
+      v = parse_json(text, true);
+    } else if (ext == ".hcl" || ext == ".tf" || ext == ".tfvars") {
+      v = hcl::read_attributes(text, resolved);
+    } else {
+      v = Value(text);
+    }
   }
-  if (!query.empty()) {
-    if (query[0] != '.')
-      throw Error(ErrorKind::Stack, "unsupported !include query '" + query + "' in file '" + file + "'");
-    std::stringstream ss(query.substr(1));
-    std::string part;
-    while (std::getline(ss, part, '.'))
-      if (!part.empty()) v = v.get(part);
+  if (query.empty()) return v;
+  try {
+    return yq_evaluate(v, query);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::Stack, "invalid !include query in file '" + file + "': " + e.message());
   }
-  return v;
 }
 
 Value ManifestProcessor::apply_parse_time_tags(const Value& v, const std::string& file) {
@@ -160,8 +162,12 @@ Value ManifestProcessor::apply_parse_time_tags(const Value& v, const std::string
     if (tag == "!append") {
       if (!v.is_list()) throw Error(ErrorKind::Stack, "the !append tag must be used on a sequence (file '" + file + "')");
     } else if (is_deferred_function_tag(tag)) {
-      if (tag == "!literal") return v.is_string() ? Value(v.as_string()) : v.with_tag("");
-      if (v.is_string()) return Value(v.as_string().empty() ? tag : tag + " " + v.as_string());
+      // !literal keeps its tag so that template rendering leaves the value as written.
+      if (tag == "!literal") return v;
+      if (v.is_string()) {
+        Value call(v.as_string().empty() ? tag : tag + " " + v.as_string());
+        return v.mark() ? call.with_mark(*v.mark()) : call;
+      }
     } else if (tag.rfind("!!", 0) != 0) {
       throw Error(ErrorKind::Stack, "unsupported YAML tag: '" + tag + "' found in file '" + file +
                                         "'. Supported tags are: " + kSupportedTags);

@@ -1,7 +1,7 @@
 // The template functions Atmos offers besides Go's built-ins: a subset of Sprig (https://masterminds.github.io/sprig)
 // and of Gomplate's namespaced functions (`strings.*`), with their Go semantics. `env` reads through the
-// Environment interface. Functions that reach outside the process (datasources, atmos.Component, atmos.Store)
-// are not provided: a template using one fails with Go's `function "x" not defined`.
+// Environment interface. Atmos's own atmos.Component and atmos.Store are added by the stack engine's renderer
+// (stacks/engine.hpp, TemplateHooks); datasources are not provided.
 #pragma once
 
 #include "core/environment.hpp"
