@@ -22,6 +22,7 @@
 #include "aws/timestamp.hpp"
 #include "cli/args.hpp"
 #include "cli/auth_runtime.hpp"
+#include "cli/child_credentials.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -345,7 +346,9 @@ terraform::ProcessSpec child_spec(AuthCommand& c, const std::string& identity, c
   return spec;
 }
 
-int run_child(terraform::ProcessSpec spec) {
+// Runs the child with the identity's credentials endpoint unless --credentials-endpoint=false or atmos.yaml
+// turns it off.
+int run_child(AuthCommand& c, const ParsedArgs& args, const AuthSession& session, terraform::ProcessSpec spec) {
   std::string path_value;
   for (const auto& kv : spec.env)
     if (kv.rfind("PATH=", 0) == 0) path_value = kv.substr(5);
@@ -353,7 +356,10 @@ int run_child(terraform::ProcessSpec spec) {
     std::fputs((spec.program + ": command not found\n").c_str(), stderr);
     return 127;
   }
-  terraform::RealProcessRunner runner;
+  terraform::RealProcessRunner real;
+  EndpointProcessRunner runner(real);
+  if (credentials_endpoint_enabled(c.cfg, EndpointProcessRunner::flag(args.has("credentials-endpoint"), args.flag("credentials-endpoint"))))
+    runner.serve(c.manager, session.identity, session.credentials.aws);
   return runner.run(spec).exit_code;
 }
 
@@ -363,14 +369,14 @@ AuthSession ensure_session(AuthCommand& c, const ParsedArgs& args, const std::st
 }
 
 int auth_exec(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"mfa-token", 0, false}}));
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"mfa-token", 0, false}, {"credentials-endpoint", 0, true}}));
   if (args.passthrough.empty() && args.positionals.empty())
     throw Error(ErrorKind::Usage, "no command specified").hint("Usage: atmos auth exec [--identity <name>] -- <command> [args…]");
   std::vector<std::string> command = args.passthrough.empty() ? args.positionals : args.passthrough;
   AuthCommand c(args);
   std::string identity = c.resolve(args);
-  ensure_session(c, args, identity);
-  return run_child(child_spec(c, identity, command.front(), std::vector<std::string>(command.begin() + 1, command.end()), {}));
+  AuthSession session = ensure_session(c, args, identity);
+  return run_child(c, args, session, child_spec(c, identity, command.front(), std::vector<std::string>(command.begin() + 1, command.end()), {}));
 }
 
 std::string first_set(std::initializer_list<std::string> values) {
@@ -382,7 +388,7 @@ std::string first_set(std::initializer_list<std::string> values) {
 // `atmos auth shell [--shell <bin>] [-- shell args]`: the user's shell with the identity's environment, as exec
 // gives it, plus ATMOS_IDENTITY and ATMOS_SHLVL; a login shell (`-l`) unless arguments are given.
 int auth_shell(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"shell", 0, false}, {"mfa-token", 0, false}}));
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"shell", 0, false}, {"mfa-token", 0, false}, {"credentials-endpoint", 0, true}}));
   if (!args.positionals.empty())
     throw Error(ErrorKind::Usage, "unexpected argument: " + args.positionals.front())
         .hint("Shell arguments go after --, e.g. atmos auth shell -- -c 'aws sts get-caller-identity'");
@@ -402,7 +408,7 @@ int auth_shell(const std::vector<std::string>& argv) {
   std::string who = session.identity + " (" + session.chain.front() + ")";
   log::debug("Starting shell shell={} identity={} level={}", shell, session.identity, level + 1);
   c.terminal.message("\n→ Entering Atmos shell with identity: " + who + "\n  Type 'exit' to return to your normal shell\n");
-  int code = run_child(child_spec(c, identity, shell, shell_args, {{"ATMOS_IDENTITY", session.identity}, {"ATMOS_SHLVL", std::to_string(level + 1)}}));
+  int code = run_child(c, args, session, child_spec(c, identity, shell, shell_args, {{"ATMOS_IDENTITY", session.identity}, {"ATMOS_SHLVL", std::to_string(level + 1)}}));
   c.terminal.message("\n← Exited Atmos shell for identity: " + who + "\n");
   return code;
 }
@@ -504,6 +510,8 @@ int auth_list(const std::vector<std::string>& argv) {
       return id.str({"principal", "name"}) + " @ " + account;
     }
     if (id.kind == "aws/assume-role") return id.str({"principal", "assume_role"});
+    if (id.kind == "aws/assume-root")
+      return "root of " + id.str({"principal", "target_principal"}) + ", " + id.str({"principal", "task_policy_arn"}).substr(id.str({"principal", "task_policy_arn"}).rfind('/') + 1);
     return id.str({"credentials", "mfa_arn"}).empty() ? std::string("IAM user") : "IAM user, MFA " + id.str({"credentials", "mfa_arn"});
   };
   auto root_of = [&](const Identity& id) {
