@@ -112,6 +112,22 @@ std::string container_credentials_json(const aws::Credentials& c) {
   return out + "}";
 }
 
+std::string credential_process_json(const aws::Credentials& c) {
+  std::string out = "{\"Version\":1,\"AccessKeyId\":";
+  json_string(out, c.access_key_id);
+  out += ",\"SecretAccessKey\":";
+  json_string(out, c.secret_access_key.reveal());
+  if (!c.session_token.empty()) {
+    out += ",\"SessionToken\":";
+    json_string(out, c.session_token.reveal());
+  }
+  if (c.expiration) {
+    out += ",\"Expiration\":";
+    json_string(out, aws::format_iso8601(*c.expiration));
+  }
+  return out + "}";
+}
+
 std::chrono::seconds refresh_margin(const aws::Credentials& c, aws::TimePoint now) {
   if (!c.expiration || *c.expiration <= now) return std::chrono::seconds(0);
   auto half = std::chrono::duration_cast<std::chrono::seconds>(*c.expiration - now) / 2;

@@ -82,6 +82,9 @@ class CredentialsEndpoint {
 
 // The container-credentials JSON (AccessKeyId, SecretAccessKey, Token, Expiration).
 std::string container_credentials_json(const aws::Credentials& c);
+// The credential_process JSON (Version 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration); the token and
+// expiration only when there are any.
+std::string credential_process_json(const aws::Credentials& c);
 // The margin under which `c` is re-minted: min(15 minutes, half of what is left at `now`), at least 0.
 std::chrono::seconds refresh_margin(const aws::Credentials& c, aws::TimePoint now);
 

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -12,6 +14,7 @@
 
 #include "auth/auth_config.hpp"
 #include "auth/console.hpp"
+#include "auth/credentials_endpoint.hpp"
 #include "auth/identities/user.hpp"
 #include "auth/identity_resolution.hpp"
 #include "auth/manager.hpp"
@@ -296,20 +299,52 @@ void append_private(const std::string& path, const std::string& text) {
   if (!ok) throw Error(ErrorKind::Io, "cannot write " + path);
 }
 
+// A word for credential_process (split by the AWS CLIs like a shell would), quoted only when it needs to be.
+std::string command_word(const std::string& v) {
+  bool plain = !v.empty() && std::all_of(v.begin(), v.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || std::strchr("/._-+=:,@", ch);
+  });
+  return plain ? v : shell_quote(v);
+}
+
+// `atmos auth env --format aws-config`: one `[profile <identity>]` section per identity whose credentials come
+// from `atmos auth credential-process`, run in this repository with the active profiles, so any AWS tool in
+// any shell can use atmos identities (append it to ~/.aws/config, or point AWS_CONFIG_FILE at it).
+std::string aws_config_profiles(AuthCommand& c) {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string program = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : "atmos";
+  std::string common = " --chdir " + command_word(std::filesystem::current_path().string());
+  for (const auto& p : c.cfg.active_profiles) common += " --profile " + command_word(p);
+  std::string out = "# AWS CLI / SDK profiles for the atmos identities of " + c.files_text() + "\n";
+  for (const auto& id : c.config.identities()) {
+    out += "\n[profile " + id.key + "]\ncredential_process = " + command_word(program) + " auth credential-process --identity " +
+           command_word(id.name) + common + "\n";
+    if (std::string region = c.manager.region(id.name); !region.empty()) out += "region = " + region + "\n";
+  }
+  return out;
+}
+
 int auth_env(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(normalise_identity_flag(argv),
                                with_common({{"format", 'f', false}, {"output-file", 'o', false}, {"login", 0, true}, {"mfa-token", 0, false}}));
   AuthCommand c(args);
   std::string format = args.get("format", c.env.get_or("ATMOS_AUTH_ENV_FORMAT", "bash"));
-  static const std::vector<std::string> kFormats = {"bash", "dotenv", "env", "github", "json"};
+  static const std::vector<std::string> kFormats = {"bash", "dotenv", "env", "github", "json", "aws-config"};
   if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
-    throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use one of: bash, dotenv, env, github, json");
+    throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use one of: bash, dotenv, env, github, json, aws-config");
   std::string output_file = args.get("output-file", c.env.get_or("ATMOS_AUTH_ENV_OUTPUT_FILE", ""));
   if (format == "github" && output_file.empty()) {
     output_file = c.env.get_or("GITHUB_ENV", "");
     if (output_file.empty())
       throw Error(ErrorKind::Usage, "--format=github requires GITHUB_ENV to be set or --output-file")
           .hint("Run inside GitHub Actions, or pass --output-file <path>");
+  }
+  if (format == "aws-config") {
+    std::string text = aws_config_profiles(c);
+    if (output_file.empty()) std::fputs(text.c_str(), stdout);
+    else append_private(output_file, text);
+    return 0;
   }
   std::string identity = c.resolve(args);
   if (args.flag("login") && !c.manager.cached(identity)) c.manager.authenticate(identity, c.options(args, identity));
@@ -366,6 +401,24 @@ int run_child(AuthCommand& c, const ParsedArgs& args, const AuthSession& session
 AuthSession ensure_session(AuthCommand& c, const ParsedArgs& args, const std::string& identity) {
   if (auto s = c.manager.cached(identity)) return std::move(*s);
   return c.manager.authenticate(identity, c.options(args, identity));
+}
+
+// `atmos auth credential-process --identity NAME`: the identity's credentials in the `credential_process`
+// format (Version 1) for the AWS CLIs and SDKs, from the cache or a fresh chain. It signs in only when a person
+// can answer (a terminal on stdin and stderr, not CI); otherwise it exits non-zero with the reason on stderr.
+int auth_credential_process(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"mfa-token", 0, false}}));
+  if (!args.positionals.empty()) throw Error(ErrorKind::Usage, "unexpected argument: " + args.positionals.front());
+  AuthCommand c(args);
+  std::string identity = c.resolve(args);
+  AuthOptions options = c.options(args, identity);
+  options.interactive = c.interactive() && c.terminal.stderr_is_terminal();
+  std::optional<AuthSession> cached = c.manager.cached(identity);
+  AuthSession session = cached ? std::move(*cached) : c.manager.authenticate(identity, options);
+  std::string out = credential_process_json(session.credentials.aws) + "\n";
+  std::fputs(out.c_str(), stdout);
+  wipe(out);
+  return 0;
 }
 
 int auth_exec(const std::vector<std::string>& argv) {
@@ -739,7 +792,7 @@ int auth_user(const std::vector<std::string>& argv) {
 
 int cmd_auth(const std::vector<std::string>& args) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
-      {"console", auth_console}, {"env", auth_env},     {"exec", auth_exec}, {"list", auth_list},         {"login", auth_login},
+      {"console", auth_console}, {"credential-process", auth_credential_process}, {"env", auth_env},     {"exec", auth_exec}, {"list", auth_list},         {"login", auth_login},
       {"logout", auth_logout},   {"shell", auth_shell}, {"user", auth_user}, {"validate", auth_validate}, {"whoami", auth_whoami},
   };
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
