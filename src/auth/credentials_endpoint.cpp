@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <thread>
 #include <tuple>
 
 #include "aws/timestamp.hpp"
@@ -140,42 +142,66 @@ const std::vector<std::string>& CredentialsEndpoint::displaced_variables() {
   return kNames;
 }
 
+struct CredentialsEndpoint::Server {
+  Server(aws::Clock& clock, CredentialMinter mint, std::string label, aws::Credentials current)
+      : clock(clock), mint(std::move(mint)), label(std::move(label)), current(std::move(current)) {}
+  ~Server() {
+    if (listen_fd >= 0) ::close(listen_fd);
+    if (wake_fd >= 0) ::close(wake_fd);
+  }
+
+  void serve();
+  void handle(int fd);
+  std::pair<int, std::string> answer(const std::string& head);
+  std::pair<int, std::string> credentials_answer();
+
+  aws::Clock& clock;
+  CredentialMinter mint;
+  std::string label;
+  std::mutex mutex;  // held while a request is answered; `stopping` is set under it
+  bool stopping = false;
+  aws::Credentials current;
+  std::chrono::seconds margin{0};
+  std::string reported;  // the last re-mint failure printed, so a retrying SDK does not repeat it
+  std::string path;
+  Secret token;
+  int listen_fd = -1;
+  int wake_fd = -1;
+};
+
 CredentialsEndpoint::CredentialsEndpoint(aws::Credentials current, CredentialMinter mint, aws::Clock& clock, std::string label)
-    : clock_(clock), mint_(std::move(mint)), label_(std::move(label)), current_(std::move(current)) {
-  margin_ = refresh_margin(current_, clock_.now());
-  path_ = "/" + random_hex(16);
-  token_ = Secret(random_hex(32));
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw Error(ErrorKind::Io, std::string("cannot open the credentials endpoint: ") + std::strerror(errno));
+    : server_(std::make_shared<Server>(clock, std::move(mint), std::move(label), std::move(current))) {
+  Server& s = *server_;
+  s.margin = refresh_margin(s.current, clock.now());
+  s.path = "/" + random_hex(16);
+  s.token = Secret(random_hex(32));
+  token_ = s.token;
+  s.listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s.listen_fd < 0) throw Error(ErrorKind::Io, std::string("cannot open the credentials endpoint: ") + std::strerror(errno));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
   socklen_t len = sizeof addr;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    ::close(listen_fd_);
-    throw Error(ErrorKind::Io, std::string("cannot open the credentials endpoint on 127.0.0.1: ") + std::strerror(err));
-  }
+  if (::bind(s.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(s.listen_fd, 16) != 0 ||
+      ::getsockname(s.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    throw Error(ErrorKind::Io, std::string("cannot open the credentials endpoint on 127.0.0.1: ") + std::strerror(errno));
   port_ = ntohs(addr.sin_port);
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC);
-  if (wake_fd_ < 0) {
-    int err = errno;
-    ::close(listen_fd_);
-    throw Error(ErrorKind::Io, std::string("cannot start the credentials endpoint: ") + std::strerror(err));
-  }
-  url_ = "http://127.0.0.1:" + std::to_string(port_) + path_;
-  thread_ = std::thread([this] { serve(); });
-  log::debug("Credentials endpoint started port={} identity={}", port_, label_);
+  s.wake_fd = ::eventfd(0, EFD_CLOEXEC);
+  if (s.wake_fd < 0) throw Error(ErrorKind::Io, std::string("cannot start the credentials endpoint: ") + std::strerror(errno));
+  url_ = "http://127.0.0.1:" + std::to_string(port_) + s.path;
+  std::thread([server = server_] { server->serve(); }).detach();
+  log::debug("Credentials endpoint started port={} identity={}", port_, s.label);
 }
 
 CredentialsEndpoint::~CredentialsEndpoint() {
+  Server& s = *server_;
   std::uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
-  thread_.join();
-  ::close(listen_fd_);
-  ::close(wake_fd_);
+  [[maybe_unused]] ssize_t n = ::write(s.wake_fd, &one, sizeof one);
+  // No new connections from here on: the port is closed although the thread may not have run yet.
+  ::shutdown(s.listen_fd, SHUT_RDWR);
+  std::lock_guard lock(s.mutex);
+  s.stopping = true;
   log::debug("Credentials endpoint stopped port={}", port_);
 }
 
@@ -184,29 +210,30 @@ std::vector<std::pair<std::string, std::string>> CredentialsEndpoint::environmen
 }
 
 aws::Credentials CredentialsEndpoint::latest() const {
-  std::lock_guard lock(mutex_);
-  return current_;
+  std::lock_guard lock(server_->mutex);
+  return server_->current;
 }
 
-void CredentialsEndpoint::serve() {
-  pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {listen_fd_, POLLIN, 0}};
+void CredentialsEndpoint::Server::serve() {
+  pollfd fds[2] = {{wake_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
   for (;;) {
     int ready = ::poll(fds, 2, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    std::lock_guard lock(mutex);
+    if (stopping) return;
     if (ready < 0) {
-      if (errno == EINTR) continue;
       log::warn("Credentials endpoint stopped: poll failed error={}", std::strerror(errno));
       return;
     }
-    if (fds[0].revents) return;
-    if (!(fds[1].revents & POLLIN)) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fds[0].revents || !(fds[1].revents & POLLIN)) continue;
+    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) continue;
     handle(fd);
     ::close(fd);
   }
 }
 
-void CredentialsEndpoint::handle(int fd) {
+void CredentialsEndpoint::Server::handle(int fd) {
   std::string head;
   auto deadline = std::chrono::steady_clock::now() + kEndpointReadDeadline;
   char buf[2048];
@@ -219,7 +246,7 @@ void CredentialsEndpoint::handle(int fd) {
       break;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    pollfd both[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    pollfd both[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
     if (left <= 0 || ::poll(both, 2, static_cast<int>(left)) <= 0 || both[1].revents) return;
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
@@ -237,7 +264,7 @@ void CredentialsEndpoint::handle(int fd) {
   wipe(response);
 }
 
-std::pair<int, std::string> CredentialsEndpoint::answer(const std::string& head) {
+std::pair<int, std::string> CredentialsEndpoint::Server::answer(const std::string& head) {
   std::size_t line_end = head.find("\r\n");
   std::string_view request_line(head.data(), line_end);
   std::size_t sp1 = request_line.find(' ');
@@ -263,32 +290,31 @@ std::pair<int, std::string> CredentialsEndpoint::answer(const std::string& head)
     pos = end + 2;
   }
   Secret given(std::move(authorization));
-  if (authorization_headers != 1 || !(given == token_)) return {401, error_json("Unauthorized", "missing or wrong authorization token")};
-  if (method != "GET" || target != path_) return {404, error_json("NotFound", "no such resource")};
+  if (authorization_headers != 1 || !(given == token)) return {401, error_json("Unauthorized", "missing or wrong authorization token")};
+  if (method != "GET" || target != path) return {404, error_json("NotFound", "no such resource")};
   return credentials_answer();
 }
 
-std::pair<int, std::string> CredentialsEndpoint::credentials_answer() {
-  std::lock_guard lock(mutex_);
-  aws::TimePoint now = clock_.now();
-  if (current_.expiration && *current_.expiration <= now + margin_) {
-    log::debug("Credentials endpoint re-minting identity={} expiration={}", label_, aws::format_iso8601(*current_.expiration));
+std::pair<int, std::string> CredentialsEndpoint::Server::credentials_answer() {
+  aws::TimePoint now = clock.now();
+  if (current.expiration && *current.expiration <= now + margin) {
+    log::debug("Credentials endpoint re-minting identity={} expiration={}", label, aws::format_iso8601(*current.expiration));
     try {
-      aws::Credentials fresh = mint_();
-      current_ = std::move(fresh);
-      margin_ = refresh_margin(current_, clock_.now());
+      aws::Credentials fresh = mint();
+      current = std::move(fresh);
+      margin = refresh_margin(current, clock.now());
     } catch (const Error& e) {
-      std::string text = "atmos: the credentials endpoint cannot renew the credentials of identity " + label_ + ": " + e.message();
+      std::string text = "atmos: the credentials endpoint cannot renew the credentials of identity " + label + ": " + e.message();
       if (!e.explanation().empty()) text += "\n  " + e.explanation();
       for (const auto& h : e.hints()) text += "\n  " + h;
-      if (text != reported_) std::fprintf(stderr, "%s\n", text.c_str());
-      reported_ = text;
-      if (!current_.expiration || *current_.expiration > now) return {200, container_credentials_json(current_)};
-      return {503, error_json("CredentialsUnavailable", "atmos could not renew the credentials of identity " + label_ +
+      if (text != reported) std::fprintf(stderr, "%s\n", text.c_str());
+      reported = text;
+      if (!current.expiration || *current.expiration > now) return {200, container_credentials_json(current)};
+      return {503, error_json("CredentialsUnavailable", "atmos could not renew the credentials of identity " + label +
                                                             " (see atmos's output): " + e.message())};
     }
   }
-  return {200, container_credentials_json(current_)};
+  return {200, container_credentials_json(current)};
 }
 
 }  // namespace atmos::auth

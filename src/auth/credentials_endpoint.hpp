@@ -13,9 +13,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -39,7 +38,8 @@ class CredentialsEndpoint {
   // while they have more than the refresh margin left: min(15 minutes, half the time they had left now).
   // Throws Error(Io) when no socket can be made. `label` names the identity in messages.
   CredentialsEndpoint(aws::Credentials current, CredentialMinter mint, aws::Clock& clock, std::string label);
-  // Stops the thread (waiting for a re-mint in progress) and closes the port.
+  // Closes the port at once and lets the thread go (waiting only for a re-mint in progress, never for the
+  // thread to be scheduled), so that starting and stopping costs well under a millisecond.
   ~CredentialsEndpoint();
   CredentialsEndpoint(const CredentialsEndpoint&) = delete;
   CredentialsEndpoint& operator=(const CredentialsEndpoint&) = delete;
@@ -58,26 +58,12 @@ class CredentialsEndpoint {
   static const std::vector<std::string>& displaced_variables();
 
  private:
-  void serve();
-  void handle(int fd);
-  // The status and body answering a request whose head is `head` (no body is read).
-  std::pair<int, std::string> answer(const std::string& head);
-  std::pair<int, std::string> credentials_answer();
-
-  aws::Clock& clock_;
-  CredentialMinter mint_;
-  std::string label_;
-  mutable std::mutex mutex_;
-  aws::Credentials current_;
-  std::chrono::seconds margin_{0};
-  std::string reported_;  // the last re-mint failure printed, so a retrying SDK does not repeat it
-  std::string path_;
-  Secret token_;
-  std::string url_;
+  // What the serving thread shares with the endpoint; the thread keeps it alive until it has finished.
+  struct Server;
+  std::shared_ptr<Server> server_;
   std::uint16_t port_ = 0;
-  int listen_fd_ = -1;
-  int wake_fd_ = -1;
-  std::thread thread_;
+  std::string url_;
+  Secret token_;
 };
 
 // The container-credentials JSON (AccessKeyId, SecretAccessKey, Token, Expiration).

@@ -34,7 +34,7 @@ const std::vector<std::string>& root_task_policies() {
 
 std::vector<std::string> assume_root_problems(const Identity& config) {
   std::vector<std::string> problems;
-  std::string where = "identity " + config.name;
+  std::string where = "identity `" + config.name + "`";
   std::string target = config.str({"principal", "target_principal"});
   static const std::regex account(R"(^\d{12}$)");
   if (target.empty())
