@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -158,8 +159,8 @@ struct CredentialsEndpoint::Server {
   aws::Clock& clock;
   CredentialMinter mint;
   std::string label;
-  std::mutex mutex;  // held while a request is answered; `stopping` is set under it
-  bool stopping = false;
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;  // held while a request is answered; taken by the endpoint's destructor after `stopping`
   aws::Credentials current;
   std::chrono::seconds margin{0};
   std::string reported;  // the last re-mint failure printed, so a retrying SDK does not repeat it
@@ -196,12 +197,14 @@ CredentialsEndpoint::CredentialsEndpoint(aws::Credentials current, CredentialMin
 
 CredentialsEndpoint::~CredentialsEndpoint() {
   Server& s = *server_;
+  s.stopping = true;
   std::uint64_t one = 1;
   [[maybe_unused]] ssize_t n = ::write(s.wake_fd, &one, sizeof one);
   // No new connections from here on: the port is closed although the thread may not have run yet.
   ::shutdown(s.listen_fd, SHUT_RDWR);
-  std::lock_guard lock(s.mutex);
-  s.stopping = true;
+  // A request being answered (a re-mint uses the caller's manager and clock) finishes before we return; the
+  // thread answers none after seeing `stopping`.
+  { std::lock_guard lock(s.mutex); }
   log::debug("Credentials endpoint stopped port={}", port_);
 }
 
@@ -218,6 +221,7 @@ void CredentialsEndpoint::Server::serve() {
   pollfd fds[2] = {{wake_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
   for (;;) {
     int ready = ::poll(fds, 2, -1);
+    if (stopping) return;
     if (ready < 0 && errno == EINTR) continue;
     std::lock_guard lock(mutex);
     if (stopping) return;
