@@ -17,7 +17,7 @@ import shutil
 import time
 import unittest
 
-from common import ENDPOINT, Home, lab
+from common import ATMOS_YAML, ENDPOINT, Home, lab
 
 ATMOS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "atmos"
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe.py")
@@ -142,6 +142,30 @@ class Endpoint(unittest.TestCase):
             lines = handle.read().splitlines()
         self.assertEqual(lines, ["init endpoint noprofile", "workspace endpoint noprofile", "plan endpoint noprofile",
                                  "init  plat-dev/terraform", "workspace  plat-dev/terraform", "plan  plat-dev/terraform"])
+
+    def test_PreflightReMintsCredentialsWithLessThanTheMinimumLeft(self):
+        fake = os.path.join(self.root, "fake-true")
+        with open(fake, "w", encoding="utf-8") as handle:
+            handle.write("#!/bin/sh\nexit 0\n")
+        os.chmod(fake, 0o755)
+        plan = ("terraform", "plan", "sleeper", "-s", "dev", "--terraform-command", fake)
+        self.ok(self.home, *plan)
+        before = lab("GET", "/_lab/counters")["counts"].get("sso:GetRoleCredentials", 0)
+        self.ok(self.home, *plan)  # an hour left: more than the default 15 minutes, reused
+        self.assertEqual(lab("GET", "/_lab/counters")["counts"].get("sso:GetRoleCredentials", 0), before)
+        # The same repository (same realm, same cached file) asking for two hours: re-minted before Terraform starts.
+        self.home.write("atmos.yaml", ATMOS_YAML % {"extra": "  credentials:\n    min_validity: 2h\n"})
+        try:
+            self.ok(self.home, *plan)
+        finally:
+            self.home.write("atmos.yaml", ATMOS_YAML % {"extra": ""})
+        self.assertEqual(lab("GET", "/_lab/counters")["counts"].get("sso:GetRoleCredentials", 0), before + 1)
+        bad = Home(self.root, "bad-minimum", extra_config="  credentials:\n    min_validity: soon\n")
+        bad.env["HOME"] = self.home.env["HOME"]
+        result = self.run_atmos(bad, *plan)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("invalid `auth.credentials.min_validity` in atmos.yaml", result.stderr)
+        self.assertIn("It must be a duration like 15m or 1h30m, not soon.", result.stderr)
 
     # --- credential_process ---
 
