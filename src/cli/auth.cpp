@@ -393,7 +393,7 @@ int run_child(AuthCommand& c, const ParsedArgs& args, const AuthSession& session
   }
   terraform::RealProcessRunner real;
   EndpointProcessRunner runner(real);
-  if (credentials_endpoint_enabled(c.cfg, EndpointProcessRunner::flag(args.has("credentials-endpoint"), args.flag("credentials-endpoint"))))
+  if (credentials_endpoint_enabled(c.cfg, args))
     runner.serve(c.manager, session.identity, session.credentials.aws);
   return runner.run(spec).exit_code;
 }

@@ -7,8 +7,8 @@
 
 namespace atmos::cli {
 
-bool credentials_endpoint_enabled(const config::CliConfig& cfg, std::optional<bool> flag) {
-  if (flag) return *flag;
+bool credentials_endpoint_enabled(const config::CliConfig& cfg, const ParsedArgs& args) {
+  if (args.has("credentials-endpoint")) return args.flag("credentials-endpoint");
   Value setting = cfg.raw.at({"auth", "credentials", "endpoint"});
   if (setting.is_null()) return true;
   if (!setting.is_bool())

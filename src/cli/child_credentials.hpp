@@ -5,28 +5,26 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
 #include <string>
 
 #include "auth/manager.hpp"
+#include "cli/args.hpp"
 #include "config/cli_config.hpp"
 #include "terraform/process.hpp"
 
 namespace atmos::cli {
 
-// `auth.credentials.endpoint` of atmos.yaml (default true), overridden by --credentials-endpoint=true|false.
-// Throws Error(Config) for a setting that is not a boolean.
-bool credentials_endpoint_enabled(const config::CliConfig& cfg, std::optional<bool> flag);
+// `auth.credentials.endpoint` of atmos.yaml (default true), overridden by --credentials-endpoint=true|false in
+// `args`. Throws Error(Config) for a setting that is not a boolean.
+bool credentials_endpoint_enabled(const config::CliConfig& cfg, const ParsedArgs& args);
 // `auth.credentials.min_validity` of atmos.yaml (a Go duration, default 15m): cached credentials with less left
-// are re-minted before a child starts.
+// are re-minted before Terraform starts. Throws Error(Config) for a value that is not a duration.
 std::chrono::seconds credentials_min_validity(const config::CliConfig& cfg);
 
 // Wraps another runner; until serve() is called it only passes children on.
 class EndpointProcessRunner final : public terraform::ProcessRunner {
  public:
   explicit EndpointProcessRunner(terraform::ProcessRunner& inner) : inner_(inner) {}
-  // The flag's value when given.
-  static std::optional<bool> flag(bool given, bool value) { return given ? std::optional<bool>(value) : std::nullopt; }
 
   // From now on each child gets an endpoint serving `identity`'s credentials (starting from `current`),
   // re-minted through `manager` without prompting. `manager` must outlive this runner.

@@ -258,7 +258,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   terraform::RealFileSystem files;
   terraform::RealProcessRunner real_processes;
   EndpointProcessRunner processes(real_processes);
-  bool endpoint = credentials_endpoint_enabled(cfg, EndpointProcessRunner::flag(args.has("credentials-endpoint"), args.flag("credentials-endpoint")));
+  bool endpoint = credentials_endpoint_enabled(cfg, args);
   terraform::RunnerServices services{files, processes, os_environment()};
   if (inv.subcommand == "version") {
     terraform::Runner runner(settings, services);
