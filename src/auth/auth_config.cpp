@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "auth/identities/assume_root.hpp"
 #include "core/error.hpp"
 #include "core/suggest.hpp"
 
@@ -45,7 +46,7 @@ const std::vector<std::string>& provider_kinds() {
 }
 
 const std::vector<std::string>& identity_kinds() {
-  static const std::vector<std::string> kKinds = {"aws/permission-set", "aws/assume-role", "aws/user"};
+  static const std::vector<std::string> kKinds = {"aws/permission-set", "aws/assume-role", "aws/assume-root", "aws/user"};
   return kKinds;
 }
 
@@ -202,6 +203,8 @@ std::vector<std::string> AuthConfig::validate() const {
       if (!d.is_null() && (!d.is_string() || !parse_go_duration_seconds(d.as_string())))
         problems.push_back(where + ": invalid `principal.duration` `" + describe_value(d) + "` (use a duration such as 1h)");
     }
+    if (id.kind == "aws/assume-root")
+      for (auto& problem : assume_root_problems(id)) problems.push_back(std::move(problem));
     if (id.kind == "aws/user") {
       bool key = !id.str({"credentials", "access_key_id"}).empty(), secret = !id.str({"credentials", "secret_access_key"}).empty();
       if (key != secret)

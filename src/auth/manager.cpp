@@ -30,6 +30,14 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+// Go's time.Duration String() for whole seconds ("15m0s", "1h0m0s").
+std::string go_duration(std::chrono::seconds d) {
+  long long s = d.count();
+  std::string out = s >= 3600 ? std::to_string(s / 3600) + "h" : "";
+  if (s >= 60) out += std::to_string(s % 3600 / 60) + "m";
+  return out + std::to_string(s % 60) + "s";
+}
+
 std::string expiry_text(const Credentials& c) { return c.expiration ? aws::format_iso8601(*c.expiration) : "never"; }
 
 }  // namespace
@@ -94,9 +102,9 @@ std::optional<Credentials> Manager::from_file(const std::vector<std::string>& ch
   c.aws = std::move(stored->credentials);
   c.expiration = c.aws.expiration;
   c.region = region(target->name);
-  if (!c.valid_for(world_.clock.now(), kMinValidity)) {
-    log::debug("Skipping credentials expiring too soon (within safety buffer) identity={} expiration={} required_buffer=15m0s",
-               target->name, expiry_text(c));
+  if (!c.valid_for(world_.clock.now(), min_validity_)) {
+    log::debug("Skipping credentials expiring too soon (within safety buffer) identity={} expiration={} required_buffer={}",
+               target->name, expiry_text(c), go_duration(min_validity_));
     return std::nullopt;
   }
   log::debug("Found valid cached credentials identity={} expiration={}", target->name, expiry_text(c));
@@ -118,7 +126,7 @@ Credentials Manager::run_chain(const std::vector<std::string>& chain, const Auth
   if (!force) {
     std::lock_guard lock(g_memo_mutex);
     auto it = memo().find(memo_key);
-    if (it != memo().end() && it->second.valid_for(world_.clock.now(), kMinValidity)) {
+    if (it != memo().end() && it->second.valid_for(world_.clock.now(), min_validity_)) {
       log::debug("Using process-cached credentials for chain chain=[{}]", join(chain, " "));
       return it->second;
     }

@@ -46,6 +46,11 @@ class Manager {
 
   const AuthConfig& config() const { return config_; }
   const Realm& realm() const { return realm_; }
+  World& world() const { return world_; }
+  // Cached credentials (the target's file, the in-process memo) are reused only while they have more than this
+  // left; kMinValidity unless atmos.yaml's `auth.credentials.min_validity` says otherwise (the Terraform
+  // pre-flight).
+  void set_min_validity(std::chrono::seconds min_validity) { min_validity_ = min_validity; }
 
   // The identity's credentials, written to its AWS files. Throws Error (unknown identity, failed step).
   AuthSession authenticate(std::string_view identity, const AuthOptions& options, bool force = false);
@@ -90,6 +95,7 @@ class Manager {
   const AuthConfig& config_;
   Realm realm_;
   World& world_;
+  std::chrono::seconds min_validity_ = kMinValidity;
   StepContext context_;
   std::vector<std::pair<std::string, std::unique_ptr<CredentialProvider>>> providers_;
   std::vector<std::pair<std::string, std::unique_ptr<IdentityStep>>> identities_;

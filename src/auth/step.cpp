@@ -1,6 +1,7 @@
 #include "auth/step.hpp"
 
 #include "auth/identities/assume_role.hpp"
+#include "auth/identities/assume_root.hpp"
 #include "auth/identities/permission_set.hpp"
 #include "auth/identities/user.hpp"
 #include "auth/providers/github_oidc.hpp"
@@ -34,6 +35,7 @@ std::unique_ptr<CredentialProvider> make_provider(const Provider& config, StepCo
 std::unique_ptr<IdentityStep> make_identity(const Identity& config, StepContext& context) {
   if (config.kind == "aws/permission-set") return std::make_unique<PermissionSetIdentity>(config, context);
   if (config.kind == "aws/assume-role") return std::make_unique<AssumeRoleIdentity>(config, context);
+  if (config.kind == "aws/assume-root") return std::make_unique<AssumeRootIdentity>(config, context);
   if (config.kind == "aws/user") return std::make_unique<UserIdentity>(config, context);
   throw unsupported("identity", config.name, config.kind, identity_kinds());
 }

@@ -130,6 +130,14 @@ AssumeRoleWithWebIdentityResult StsClient::assume_role_with_web_identity(const A
   return out;
 }
 
+Credentials StsClient::assume_root(const Credentials& credentials, const AssumeRootRequest& request) {
+  QueryParams params{{"TargetPrincipal", request.target_principal}, {"TaskPolicyArn.arn", request.task_policy_arn}};
+  add_optional(params, "DurationSeconds", request.duration_seconds);
+  HttpResponse response = post("AssumeRoot", std::move(params), &credentials);
+  XmlResult result(client_, "AssumeRoot", response);
+  return read_credentials(client_, "AssumeRoot", response, result.node());
+}
+
 Credentials StsClient::get_session_token(const Credentials& credentials, const GetSessionTokenRequest& request) {
   QueryParams params;
   add_optional(params, "DurationSeconds", request.duration_seconds);

@@ -1,5 +1,5 @@
 // AWS STS (query protocol: form-encoded POST, XML answers): GetCallerIdentity, AssumeRole,
-// AssumeRoleWithWebIdentity (unsigned) and GetSessionToken.
+// AssumeRoleWithWebIdentity (unsigned), AssumeRoot and GetSessionToken.
 #pragma once
 
 #include <optional>
@@ -67,6 +67,14 @@ struct AssumeRoleWithWebIdentityResult {
   std::string source_identity;
 };
 
+// Centralized root access: short-term credentials for a member account's root user, scoped by one of the
+// AWS-managed root-task policies.
+struct AssumeRootRequest {
+  std::string target_principal;  // member account id (or principal ARN)
+  std::string task_policy_arn;   // arn:aws:iam::aws:policy/root-task/…
+  std::optional<int> duration_seconds;  // 0..900
+};
+
 struct GetSessionTokenRequest {
   std::optional<int> duration_seconds;
   std::string serial_number;
@@ -82,6 +90,7 @@ class StsClient {
   AssumeRoleResult assume_role(const Credentials& credentials, const AssumeRoleRequest& request);
   // Unsigned: the web identity token is the credential.
   AssumeRoleWithWebIdentityResult assume_role_with_web_identity(const AssumeRoleWithWebIdentityRequest& request);
+  Credentials assume_root(const Credentials& credentials, const AssumeRootRequest& request);
   Credentials get_session_token(const Credentials& credentials, const GetSessionTokenRequest& request);
 
   const ServiceClient& service() const { return client_; }

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -12,6 +14,7 @@
 
 #include "auth/auth_config.hpp"
 #include "auth/console.hpp"
+#include "auth/credentials_endpoint.hpp"
 #include "auth/identities/user.hpp"
 #include "auth/identity_resolution.hpp"
 #include "auth/manager.hpp"
@@ -22,6 +25,7 @@
 #include "aws/timestamp.hpp"
 #include "cli/args.hpp"
 #include "cli/auth_runtime.hpp"
+#include "cli/child_credentials.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -295,20 +299,52 @@ void append_private(const std::string& path, const std::string& text) {
   if (!ok) throw Error(ErrorKind::Io, "cannot write " + path);
 }
 
+// A word for credential_process (split by the AWS CLIs like a shell would), quoted only when it needs to be.
+std::string command_word(const std::string& v) {
+  bool plain = !v.empty() && std::all_of(v.begin(), v.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || std::strchr("/._-+=:,@", ch);
+  });
+  return plain ? v : shell_quote(v);
+}
+
+// `atmos auth env --format aws-config`: one `[profile <identity>]` section per identity whose credentials come
+// from `atmos auth credential-process`, run in this repository with the active profiles, so any AWS tool in
+// any shell can use atmos identities (append it to ~/.aws/config, or point AWS_CONFIG_FILE at it).
+std::string aws_config_profiles(AuthCommand& c) {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string program = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : "atmos";
+  std::string common = " --chdir " + command_word(std::filesystem::current_path().string());
+  for (const auto& p : c.cfg.active_profiles) common += " --profile " + command_word(p);
+  std::string out = "# AWS CLI / SDK profiles for the atmos identities of " + c.files_text() + "\n";
+  for (const auto& id : c.config.identities()) {
+    out += "\n[profile " + id.key + "]\ncredential_process = " + command_word(program) + " auth credential-process --identity " +
+           command_word(id.name) + common + "\n";
+    if (std::string region = c.manager.region(id.name); !region.empty()) out += "region = " + region + "\n";
+  }
+  return out;
+}
+
 int auth_env(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(normalise_identity_flag(argv),
                                with_common({{"format", 'f', false}, {"output-file", 'o', false}, {"login", 0, true}, {"mfa-token", 0, false}}));
   AuthCommand c(args);
   std::string format = args.get("format", c.env.get_or("ATMOS_AUTH_ENV_FORMAT", "bash"));
-  static const std::vector<std::string> kFormats = {"bash", "dotenv", "env", "github", "json"};
+  static const std::vector<std::string> kFormats = {"bash", "dotenv", "env", "github", "json", "aws-config"};
   if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
-    throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use one of: bash, dotenv, env, github, json");
+    throw Error(ErrorKind::Usage, "invalid format").explain("unsupported format: " + format).hint("Use one of: bash, dotenv, env, github, json, aws-config");
   std::string output_file = args.get("output-file", c.env.get_or("ATMOS_AUTH_ENV_OUTPUT_FILE", ""));
   if (format == "github" && output_file.empty()) {
     output_file = c.env.get_or("GITHUB_ENV", "");
     if (output_file.empty())
       throw Error(ErrorKind::Usage, "--format=github requires GITHUB_ENV to be set or --output-file")
           .hint("Run inside GitHub Actions, or pass --output-file <path>");
+  }
+  if (format == "aws-config") {
+    std::string text = aws_config_profiles(c);
+    if (output_file.empty()) std::fputs(text.c_str(), stdout);
+    else append_private(output_file, text);
+    return 0;
   }
   std::string identity = c.resolve(args);
   if (args.flag("login") && !c.manager.cached(identity)) c.manager.authenticate(identity, c.options(args, identity));
@@ -345,7 +381,9 @@ terraform::ProcessSpec child_spec(AuthCommand& c, const std::string& identity, c
   return spec;
 }
 
-int run_child(terraform::ProcessSpec spec) {
+// Runs the child with the identity's credentials endpoint unless --credentials-endpoint=false or atmos.yaml
+// turns it off.
+int run_child(AuthCommand& c, const ParsedArgs& args, const AuthSession& session, terraform::ProcessSpec spec) {
   std::string path_value;
   for (const auto& kv : spec.env)
     if (kv.rfind("PATH=", 0) == 0) path_value = kv.substr(5);
@@ -353,7 +391,10 @@ int run_child(terraform::ProcessSpec spec) {
     std::fputs((spec.program + ": command not found\n").c_str(), stderr);
     return 127;
   }
-  terraform::RealProcessRunner runner;
+  terraform::RealProcessRunner real;
+  EndpointProcessRunner runner(real);
+  if (credentials_endpoint_enabled(c.cfg, args))
+    runner.serve(c.manager, session.identity, session.credentials.aws);
   return runner.run(spec).exit_code;
 }
 
@@ -362,15 +403,33 @@ AuthSession ensure_session(AuthCommand& c, const ParsedArgs& args, const std::st
   return c.manager.authenticate(identity, c.options(args, identity));
 }
 
-int auth_exec(const std::vector<std::string>& argv) {
+// `atmos auth credential-process --identity NAME`: the identity's credentials in the `credential_process`
+// format (Version 1) for the AWS CLIs and SDKs, from the cache or a fresh chain. It signs in only when a person
+// can answer (a terminal on stdin and stderr, not CI); otherwise it exits non-zero with the reason on stderr.
+int auth_credential_process(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"mfa-token", 0, false}}));
+  if (!args.positionals.empty()) throw Error(ErrorKind::Usage, "unexpected argument: " + args.positionals.front());
+  AuthCommand c(args);
+  std::string identity = c.resolve(args);
+  AuthOptions options = c.options(args, identity);
+  options.interactive = c.interactive() && c.terminal.stderr_is_terminal();
+  std::optional<AuthSession> cached = c.manager.cached(identity);
+  AuthSession session = cached ? std::move(*cached) : c.manager.authenticate(identity, options);
+  std::string out = credential_process_json(session.credentials.aws) + "\n";
+  std::fputs(out.c_str(), stdout);
+  wipe(out);
+  return 0;
+}
+
+int auth_exec(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"mfa-token", 0, false}, {"credentials-endpoint", 0, true}}));
   if (args.passthrough.empty() && args.positionals.empty())
     throw Error(ErrorKind::Usage, "no command specified").hint("Usage: atmos auth exec [--identity <name>] -- <command> [args…]");
   std::vector<std::string> command = args.passthrough.empty() ? args.positionals : args.passthrough;
   AuthCommand c(args);
   std::string identity = c.resolve(args);
-  ensure_session(c, args, identity);
-  return run_child(child_spec(c, identity, command.front(), std::vector<std::string>(command.begin() + 1, command.end()), {}));
+  AuthSession session = ensure_session(c, args, identity);
+  return run_child(c, args, session, child_spec(c, identity, command.front(), std::vector<std::string>(command.begin() + 1, command.end()), {}));
 }
 
 std::string first_set(std::initializer_list<std::string> values) {
@@ -382,7 +441,7 @@ std::string first_set(std::initializer_list<std::string> values) {
 // `atmos auth shell [--shell <bin>] [-- shell args]`: the user's shell with the identity's environment, as exec
 // gives it, plus ATMOS_IDENTITY and ATMOS_SHLVL; a login shell (`-l`) unless arguments are given.
 int auth_shell(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"shell", 0, false}, {"mfa-token", 0, false}}));
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), with_common({{"shell", 0, false}, {"mfa-token", 0, false}, {"credentials-endpoint", 0, true}}));
   if (!args.positionals.empty())
     throw Error(ErrorKind::Usage, "unexpected argument: " + args.positionals.front())
         .hint("Shell arguments go after --, e.g. atmos auth shell -- -c 'aws sts get-caller-identity'");
@@ -404,7 +463,7 @@ int auth_shell(const std::vector<std::string>& argv) {
   c.terminal.message("\n→ Entering Atmos shell with identity: " + who + "\n  Type 'exit' to return to your normal shell\n");
   terraform::ProcessSpec spec = child_spec(c, identity, shell, shell_args, {{"ATMOS_IDENTITY", session.identity}, {"ATMOS_SHLVL", std::to_string(level + 1)}});
   spec.hangup_as_interrupt = false;  // an interactive shell ignores SIGINT; it must see the hang-up itself
-  int code = run_child(std::move(spec));
+  int code = run_child(c, args, session, std::move(spec));
   c.terminal.message("\n← Exited Atmos shell for identity: " + who + "\n");
   return code;
 }
@@ -506,6 +565,8 @@ int auth_list(const std::vector<std::string>& argv) {
       return id.str({"principal", "name"}) + " @ " + account;
     }
     if (id.kind == "aws/assume-role") return id.str({"principal", "assume_role"});
+    if (id.kind == "aws/assume-root")
+      return "root of " + id.str({"principal", "target_principal"}) + ", " + id.str({"principal", "task_policy_arn"}).substr(id.str({"principal", "task_policy_arn"}).rfind('/') + 1);
     return id.str({"credentials", "mfa_arn"}).empty() ? std::string("IAM user") : "IAM user, MFA " + id.str({"credentials", "mfa_arn"});
   };
   auto root_of = [&](const Identity& id) {
@@ -733,7 +794,7 @@ int auth_user(const std::vector<std::string>& argv) {
 
 int cmd_auth(const std::vector<std::string>& args) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
-      {"console", auth_console}, {"env", auth_env},     {"exec", auth_exec}, {"list", auth_list},         {"login", auth_login},
+      {"console", auth_console}, {"credential-process", auth_credential_process}, {"env", auth_env},     {"exec", auth_exec}, {"list", auth_list},         {"login", auth_login},
       {"logout", auth_logout},   {"shell", auth_shell}, {"user", auth_user}, {"validate", auth_validate}, {"whoami", auth_whoami},
   };
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {

@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/auth_runtime.hpp"
+#include "cli/child_credentials.hpp"
 #include "cli/context.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
@@ -41,6 +42,7 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"affected", 0, true},
       {"components", 0, false},
       {"query", 'q', false},
+      {"credentials-endpoint", 0, true},
   };
   return kFlags;
 }
@@ -117,6 +119,7 @@ std::string account_of(const auth::AuthConfig& config, const std::string& identi
     if (!numeric.is_null()) account = numeric.is_string() ? numeric.as_string() : describe_value(numeric);
     return account;
   }
+  if (id->kind == "aws/assume-root") return id->str({"principal", "target_principal"});
   std::string arn = id->kind == "aws/user" ? id->str({"credentials", "mfa_arn"}) : id->str({"principal", "assume_role"});
   std::size_t start = 0;
   for (int field = 0; field < 4 && start != std::string::npos; ++field) start = arn.find(':', start) + 1;
@@ -129,8 +132,9 @@ std::string account_of(const auth::AuthConfig& config, const std::string& identi
 // uses a wrong identity by surprise (docs/auth.md#which-identity-a-command-runs-as). A dry run resolves and reports but does not authenticate.
 class TerraformIdentity {
  public:
-  TerraformIdentity(const config::CliConfig& cfg, const stacks::StackComponent& sc, bool dry_run)
-      : cfg_(cfg), sc_(sc), dry_run_(dry_run) {}
+  // With `endpoint`, every Terraform child of the run gets a credentials endpoint for the identity.
+  TerraformIdentity(const config::CliConfig& cfg, const stacks::StackComponent& sc, bool dry_run, EndpointProcessRunner* endpoint)
+      : cfg_(cfg), sc_(sc), dry_run_(dry_run), endpoint_(endpoint) {}
 
   terraform::IdentityEnvironment operator()(const Value& section, const terraform::IdentitySelection& selection) {
     using Mode = terraform::IdentitySelection::Mode;
@@ -181,7 +185,10 @@ class TerraformIdentity {
       options.interactive = true;
       options.login_command = "atmos auth login --identity " + choice.identity;
       options.mfa_token = runtime_->env.get_or("ATMOS_MFA_TOKEN", "");
-      runtime_->manager.authenticate(choice.identity, options);
+      // Pre-flight: credentials with less than the configured minimum left are re-minted before Terraform starts.
+      runtime_->manager.set_min_validity(credentials_min_validity(cfg_));
+      auth::AuthSession session = runtime_->manager.authenticate(choice.identity, options);
+      if (endpoint_) endpoint_->serve(runtime_->manager, session.identity, session.credentials.aws);
       // Identities marked `required: true` are signed in too (upstream's hook), without failing the run.
       for (const auto& id : runtime_->config.identities()) {
         if (!id.raw.get("required").is_bool() || !id.raw.get("required").as_bool() || auth::lower(id.name) == auth::lower(choice.identity))
@@ -207,6 +214,7 @@ class TerraformIdentity {
   const config::CliConfig& cfg_;
   const stacks::StackComponent& sc_;
   bool dry_run_;
+  EndpointProcessRunner* endpoint_;
   std::unique_ptr<AuthRuntime> runtime_;
   std::string description_;
 };
@@ -250,7 +258,9 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   config::CliConfig cfg = load_config(args);
   terraform::RunnerSettings settings = settings_from(cfg, args);
   terraform::RealFileSystem files;
-  terraform::RealProcessRunner processes;
+  terraform::RealProcessRunner real_processes;
+  EndpointProcessRunner processes(real_processes);
+  bool endpoint = credentials_endpoint_enabled(cfg, args);
   terraform::RunnerServices services{files, processes, os_environment()};
   if (inv.subcommand == "version") {
     terraform::Runner runner(settings, services);
@@ -276,7 +286,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   stacks::StackComponent sc;
   terraform::Target target =
       resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &args, &sc);
-  TerraformIdentity identity(cfg, sc, inv.dry_run);
+  TerraformIdentity identity(cfg, sc, inv.dry_run, endpoint ? &processes : nullptr);
   services.identity = std::ref(identity);
   terraform::Runner runner(settings, services);
   int code = runner.run(inv, target);

@@ -227,9 +227,11 @@ class AuthE2E(unittest.TestCase):
     def test_ExecPassesExitCodeAndClearsAmbientKeys(self):
         self.ok("auth", "login", drop=("CI",))
         self.assertEqual(self.atmos("auth", "exec", "--", "sh", "-c", "exit 7").returncode, 7)
-        seen = self.ok("auth", "exec", "--", "sh", "-c", 'echo "${AWS_ACCESS_KEY_ID:-unset} $AWS_PROFILE $AWS_SDK_LOAD_CONFIG"',
+        seen = self.ok("auth", "exec", "--", "sh", "-c", 'echo "${AWS_ACCESS_KEY_ID:-unset} ${AWS_PROFILE:-endpoint} $AWS_SDK_LOAD_CONFIG"',
                        env={"AWS_ACCESS_KEY_ID": "AKIAAMBIENT"})
-        self.assertEqual(seen.stdout.strip(), "unset plat-dev/terraform 1")
+        self.assertEqual(seen.stdout.strip(), "unset endpoint 1")
+        seen = self.ok("auth", "exec", "--credentials-endpoint=false", "--", "sh", "-c", 'echo "$AWS_PROFILE"')
+        self.assertEqual(seen.stdout.strip(), "plat-dev/terraform")
         self.assertEqual(self.atmos("auth", "exec", "--", "no-such-program-xyz").returncode, 127)
         none = self.atmos("auth", "exec")
         self.assertEqual(none.returncode, 1)
@@ -607,11 +609,11 @@ secret-tool lookup service "atmos_${{realm}}_breakglass" username atmos-auth || 
 
     def test_ShellGetsTheIdentityEnvironmentAndPassesTheExitCode(self):
         self.ok("auth", "login", drop=("CI",))
-        shell = self.script("fake-shell.sh", 'echo "args=$* identity=$ATMOS_IDENTITY level=$ATMOS_SHLVL profile=$AWS_PROFILE '
+        shell = self.script("fake-shell.sh", 'echo "args=$* identity=$ATMOS_IDENTITY level=$ATMOS_SHLVL profile=${AWS_PROFILE:-endpoint} '
                                              'key=${AWS_ACCESS_KEY_ID:-unset}"\nexit 5\n')
         result = self.atmos("auth", "shell", env={"SHELL": shell, "ATMOS_SHLVL": "1", "AWS_ACCESS_KEY_ID": "AKIAAMBIENT"})
         self.assertEqual(result.returncode, 5, result.stderr[-2000:])
-        self.assertEqual(result.stdout.strip(), "args=-l identity=plat-dev/terraform level=2 profile=plat-dev/terraform key=unset")
+        self.assertEqual(result.stdout.strip(), "args=-l identity=plat-dev/terraform level=2 profile=endpoint key=unset")
         self.assertIn("→ Entering Atmos shell with identity: plat-dev/terraform (acme-sso)", result.stderr)
         self.assertIn("Type 'exit' to return to your normal shell", result.stderr)
         self.assertIn("← Exited Atmos shell for identity: plat-dev/terraform (acme-sso)", result.stderr)

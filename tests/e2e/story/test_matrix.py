@@ -273,6 +273,37 @@ class Matrix(unittest.TestCase):
                     self.assertRegex(p.stdout + p.stderr, rf"Principal\s+arn:aws:sts::{self.account_id(f'{tenant}-{stage}')}:"
                                                           r"assumed-role/AWSReservedSSO_RootAccess_[0-9a-f]+/carol\n")
 
+    def test_2b_managers_centralized_root_access(self):
+        managers = self.actors["managers"]
+        self.prepare(managers)
+        p = managers.ok("auth", "exec", "--identity", "plat-dev/root-audit", "--", "aws", "sts", "get-caller-identity", "--output", "text")
+        self.assertIn("arn:aws:iam::222222222222:root", p.stdout)
+        # Every root-task policy is accepted; another policy or a target outside the organization is a clear error.
+        tasks = ("IAMAuditRootUserCredentials", "IAMCreateRootUserPassword", "IAMDeleteRootUserCredentials",
+                 "S3UnlockBucketPolicy", "SQSUnlockQueuePolicy")
+        extra = {f"root-{task}": ("222222222222", f"arn:aws:iam::aws:policy/root-task/{task}") for task in tasks}
+        extra["root-unknown-task"] = ("222222222222", "arn:aws:iam::aws:policy/root-task/ReadEverything")
+        extra["root-not-a-task"] = ("222222222222", "arn:aws:iam::aws:policy/AdministratorAccess")
+        extra["root-outsider"] = ("123456789012", "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+        with open(os.path.join(managers.repo, "profiles", "managers", "atmos.yaml"), "a", encoding="utf-8") as handle:
+            for name, (target, task) in extra.items():
+                handle.write(f"    {name}:\n      kind: aws/assume-root\n      via: {{identity: core-identity/root}}\n"
+                             f"      principal: {{target_principal: \"{target}\", task_policy_arn: \"{task}\"}}\n")
+        for task in tasks:
+            with self.subTest(task=task):
+                p = managers.ok("auth", "whoami", "--identity", f"root-{task}")
+                self.assertRegex(p.stdout, r"Principal\s+arn:aws:iam::222222222222:root\n")
+        p = managers.atmos("auth", "login", "--identity", "root-unknown-task")
+        self.assertEqual(p.returncode, 1, describe(p))
+        self.assertIn("Failed to assume root on account '222222222222'", p.stderr)
+        self.assertIn("not a supported root task policy", p.stderr)
+        p = managers.atmos("auth", "login", "--identity", "root-not-a-task")
+        self.assertEqual(p.returncode, 2, describe(p))
+        self.assertIn("must be an AWS-managed root-task policy", p.stderr)
+        p = managers.atmos("auth", "login", "--identity", "root-outsider")
+        self.assertEqual(p.returncode, 1, describe(p))
+        self.assertIn("not a member account of your organization", p.stderr)
+
     def test_3_github_apply_only_from_main(self):
         feature = github_env(lab("POST", "/_lab/github/request-token", {"claims": {"ref": "refs/heads/feature"}}))
         branch_apply = Actor(self.tmp, "github-apply-feature", "github-apply", self.env, **feature)

@@ -49,7 +49,7 @@ class Lab:
         self.github.add_request_token({}, self.organization.github_request_token)
         self.oidc = SsoOidc(self.organization, self.clock, self.ledger, self.lifetimes)
         self.portal = SsoPortal(self.organization, self.oidc, self.lifetimes)
-        self.sts = StsExtensions(self.clock, self.sessions, self.github)
+        self.sts = StsExtensions(self.clock, self.sessions, self.github, self.organization)
         self.federation = ConsoleFederation(self.clock, self.ledger)
         self.control = Control(self)
         self.moto = DomainDispatcherApplication(create_backend_app)
@@ -143,6 +143,8 @@ class Lab:
             return skewed
         if operation.qualified == "sts:GetSessionToken":
             return self.sts.get_session_token(request.method, request.headers, request.get_data(), {**args, **form})
+        if operation.qualified == "sts:AssumeRoot":
+            return self.sts.assume_root(request.method, request.headers, request.get_data(), {**args, **form})
         return None
 
     def _check_skew(self, request: Request, protocol: str) -> Response | None:

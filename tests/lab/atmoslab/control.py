@@ -114,7 +114,7 @@ class Control:
                     for user in organization.sso_users.values()
                 },
             },
-            "organization": {"id": organization.organization_id, "management_account_id": organization.organization_management_account},
+            "organization": {"id": organization.organization_id, "management_account_id": organization.management_account},
             "iam_users": [vars(user) for user in organization.iam_users],
             "github": {
                 "issuer": lab.github.issuer,

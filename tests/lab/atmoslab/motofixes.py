@@ -3,7 +3,8 @@
 - SigV4 is recomputed over the raw request URI (canonical query encoding) with an empty payload for
   GET/HEAD/DELETE; moto re-signs the decoded URL and treats GET parameters as the payload, so correctly
   signed GETs and percent-escaped queries (Terraform's s3 backend) fail.
-- Session credentials minted by the lab's GetSessionToken are recognised as their IAM user.
+- Session credentials minted by the lab's GetSessionToken are recognised as their IAM user, those minted by
+  its AssumeRoot as the account's root limited to the task policy.
 - Expired temporary credentials are rejected with `ExpiredToken`, measured on the lab clock.
 - Identity and trust policies are evaluated by `atmoslab.policy` (account principals, conditions,
   cross-account roles), not by moto's evaluator.
@@ -80,6 +81,17 @@ class UserSessionAccessKey(access_control.IAMUserAccessKey):
         credentials = super().create_credentials()
         credentials.token = self.session.session_token
         return credentials
+
+
+class RootSessionAccessKey(UserSessionAccessKey):
+    """An AssumeRoot session: the member account's root user, allowed only what its task policy allows."""
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:root"
+
+    def collect_policies(self):
+        return [{"policy_document": self.session.task_policy}]
 
 
 def _policy_document(stored) -> str | dict:
@@ -211,7 +223,7 @@ def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> No
     def create_access_key(account_id, partition, access_key_id, headers):
         session = sessions.find(access_key_id)
         if session is not None:
-            key = UserSessionAccessKey(session, headers)
+            key = (RootSessionAccessKey if session.task_policy is not None else UserSessionAccessKey)(session, headers)
             if session.expiration <= clock.now():
                 raise access_control.CreateAccessKeyFailure(reason="ExpiredToken")
             return key
@@ -292,6 +304,8 @@ def install(clock: LabClock, ledger: SecretLedger, sessions: UserSessions) -> No
         session = sessions.find(access_key_id)
         if session is None:
             return original_caller_identity(self, access_key_id, region)
+        if session.task_policy is not None:
+            return f"{session.account_id}", f"arn:aws:iam::{session.account_id}:root", session.account_id
         user = iam_backends[session.account_id]["aws"].get_user(session.user_name)
         return user.id, user.arn, session.account_id
 

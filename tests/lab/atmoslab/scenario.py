@@ -1,9 +1,9 @@
 """Scenario files: the organization a lab starts with, and building it into moto's backends.
 
-A scenario is YAML (see scenarios/acme.yaml) with `accounts`, `organization` (its management account; every
-other account is a member), `sso` (start URL, permission sets, users and their account assignments), `iam`
-(users with access keys and virtual MFA devices, roles with trust policies, OIDC providers), `s3.buckets`,
-`github` (OIDC claims) and `lifetimes`. In role names and policy
+A scenario is YAML (see scenarios/acme.yaml) with `accounts`, `organization` (its management account, every
+other account a member, and the delegated administrators for centralized root access), `sso` (start URL,
+permission sets, users and their account assignments), `iam` (users with access keys and virtual MFA devices,
+roles with trust policies, OIDC providers), `s3.buckets`, `github` (OIDC claims) and `lifetimes`. In role names and policy
 documents `${account_id}` and `${account_name}` name the account the resource is created in and
 `${account_id:NAME}` is the id of account NAME.
 """
@@ -79,7 +79,10 @@ class Organization:
     github_request_token: str
     lifetimes: dict
     organization_id: str = ""
-    organization_management_account: str = ""
+    # Accounts whose principals may call sts:AssumeRoot: the management account and the delegated administrators
+    # for centralized root access (`organization` in the scenario; the first account manages by default).
+    root_access_admins: tuple[str, ...] = ()
+    management_account: str = ""
 
     def account(self, id_or_name: str) -> Account | None:
         return next((a for a in self.accounts if id_or_name in (a.id, a.name)), None)
@@ -187,6 +190,10 @@ def build(document: dict, github_request_token: str) -> Organization:
         github_request_token=document.get("github", {}).get("request_token", github_request_token),
         lifetimes=dict(document.get("lifetimes", {})),
     )
+    org = document.get("organization", {})
+    (organization.management_account,) = _account_ids(org.get("management_account", accounts[0].name), names, "organization")
+    delegated = _account_ids(org.get("root_access_delegated_admins", []), names, "organization")
+    organization.root_access_admins = (organization.management_account, *delegated)
     _build_permission_set_roles(organization, names)
     _build_iam(document.get("iam", {}), names, organization)
     if "organization" in document:
@@ -217,7 +224,6 @@ def _build_organization(entry, organization: Organization, names: dict[str, str]
             organizations_backends.master_accounts[member.id] = (management, "aws")
         member.name, member.email = account.name, account.email
     organization.organization_id = backend.org.id
-    organization.organization_management_account = management
 
 
 def _build_permission_set_roles(organization: Organization, names: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ class UserSession:
     user_name: str
     expiration: datetime.datetime  # aware UTC
     mfa_authenticated: bool
+    task_policy: dict | None = None  # set for AssumeRoot sessions: the account's root, scoped by this policy
 
 
 class UserSessions:
@@ -32,7 +33,9 @@ class UserSessions:
         self._lock = threading.Lock()
         self._by_key: dict[str, UserSession] = {}
 
-    def mint(self, account_id: str, user_name: str, duration_seconds: int, mfa_authenticated: bool) -> UserSession:
+    def mint(
+        self, account_id: str, user_name: str, duration_seconds: int, mfa_authenticated: bool, task_policy: dict | None = None
+    ) -> UserSession:
         key = iam_backends[account_id]["aws"].create_temp_access_key()
         session = UserSession(
             access_key_id=key.access_key_id,
@@ -42,6 +45,7 @@ class UserSessions:
             user_name=user_name,
             expiration=self._clock.now() + datetime.timedelta(seconds=duration_seconds),
             mfa_authenticated=mfa_authenticated,
+            task_policy=task_policy,
         )
         with self._lock:
             self._by_key[session.access_key_id] = session

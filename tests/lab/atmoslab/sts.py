@@ -1,6 +1,9 @@
 """The STS operations moto does not validate: GetSessionToken checks the MFA code against the virtual MFA
 device's seed and mints per-user session credentials; AssumeRoleWithWebIdentity verifies the JWT and the
-role's trust policy before minting role credentials. Errors use AWS's codes and messages."""
+role's trust policy before minting role credentials; AssumeRoot (moto lacks it) checks the caller's signature
+and identity policy, that the caller is in the management or a delegated-administrator account, the task
+policy and the target's membership, then mints root credentials for the member account scoped by the task
+policy. Errors use AWS's codes and messages."""
 
 import datetime
 import re
@@ -23,6 +26,18 @@ MFA_INVALID_SERIAL = (
     "Please verify your MFA serial number is valid and associated with this user."
 )
 MFA_INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+ROOT_TASK_PREFIX = "arn:aws:iam::aws:policy/root-task/"
+# The AWS-managed root-task policies, reduced to the actions the lab serves.
+ROOT_TASK_ACTIONS = {
+    "IAMAuditRootUserCredentials": ["iam:GetAccountSummary", "iam:GetLoginProfile", "iam:GetUser", "iam:ListAccessKeys",
+                                    "iam:ListMFADevices", "iam:ListSigningCertificates"],
+    "IAMCreateRootUserPassword": ["iam:CreateLoginProfile", "iam:GetLoginProfile", "iam:GetUser"],
+    "IAMDeleteRootUserCredentials": ["iam:DeactivateMFADevice", "iam:DeleteAccessKey", "iam:DeleteLoginProfile",
+                                     "iam:DeleteSigningCertificate", "iam:GetLoginProfile", "iam:GetUser",
+                                     "iam:ListAccessKeys", "iam:ListMFADevices", "iam:ListSigningCertificates"],
+    "S3UnlockBucketPolicy": ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+    "SQSUnlockQueuePolicy": ["sqs:GetQueueAttributes", "sqs:RemovePermission", "sqs:SetQueueAttributes"],
+}
 SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 
 
@@ -58,10 +73,50 @@ def _duration(params: dict, default: int, maximum: int) -> int | Response:
 
 
 class StsExtensions:
-    def __init__(self, clock, sessions: UserSessions, github: GithubIssuer) -> None:
+    def __init__(self, clock, sessions: UserSessions, github: GithubIssuer, organization=None) -> None:
         self._clock = clock
         self._sessions = sessions
         self._github = github
+        self._organization = organization
+
+    def assume_root(self, method: str, headers, body: bytes, params: dict[str, str]) -> Response:
+        try:
+            caller = motofixes.verify_signature(method, headers, body, params, "AssumeRoot")
+        except HTTPException as error:
+            return Response(error.description, status=error.code, content_type="text/xml")
+        target, task_policy_arn = params.get("TargetPrincipal", ""), params.get("TaskPolicyArn.arn", "")
+        for member, value in (("targetPrincipal", target), ("taskPolicyArn", task_policy_arn)):
+            if not value:
+                return _validation("null", member, "Member must not be null")
+        raw = params.get("DurationSeconds", "900")
+        if not raw.isdigit() or int(raw) > 900:
+            return _validation(raw, "durationSeconds", "Member must have value less than or equal to 900")
+        task = task_policy_arn.removeprefix(ROOT_TASK_PREFIX)
+        if not task_policy_arn.startswith(ROOT_TASK_PREFIX) or task not in ROOT_TASK_ACTIONS:
+            return query_error(400, "ValidationError", f"The task policy {task_policy_arn} is not a supported root task policy.")
+        target_id = target.split(":")[4] if target.startswith("arn:") and target.count(":") >= 5 else target
+        resource = f"arn:aws:iam::{target_id}:root"
+        who = motofixes.caller_of(caller, {})
+        documents = [motofixes._policy_document(stored) for stored in caller.collect_policies()]
+        if isinstance(caller, motofixes.RootSessionAccessKey) or policy.evaluate(documents, "sts:AssumeRoot", resource, who) != policy.ALLOW:
+            return query_error(403, "AccessDenied", f"User: {caller.arn} is not authorized to perform: sts:AssumeRoot on resource: {resource}")
+        organization = self._organization
+        if caller.account_id not in organization.root_access_admins:
+            return query_error(
+                403,
+                "AccessDenied",
+                f"User: {caller.arn} is not authorized to perform: sts:AssumeRoot: the caller's account is neither the "
+                "management account nor a delegated administrator for centralized root access",
+            )
+        account = organization.account(target_id)
+        if account is None or account.id == organization.management_account or not re.fullmatch(r"\d{12}", target_id):
+            return query_error(403, "AccessDenied", f"The target principal {target} is not a member account of your organization.")
+        task_policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ROOT_TASK_ACTIONS[task], "Resource": "*"}]}
+        session = self._sessions.mint(account.id, "root", int(raw), False, task_policy)
+        return _result(
+            "AssumeRoot",
+            _credentials_xml(session.access_key_id, session.secret_access_key, session.session_token, session.expiration),
+        )
 
     def get_session_token(self, method: str, headers, body: bytes, params: dict[str, str]) -> Response:
         try:

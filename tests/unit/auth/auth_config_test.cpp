@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/identities/assume_root.hpp"
 #include "core/error.hpp"
 #include "core/yaml_load.hpp"
 
@@ -89,4 +90,29 @@ TEST(AuthConfig, DefaultOnlyEntriesAreMarkersNotIdentities) {
   AuthConfig cfg = AuthConfig::from(parse_yaml("identities:\n  plat-dev/terraform: {default: true}\n"));
   EXPECT_EQ(cfg.find_identity("plat-dev/terraform"), nullptr);
   EXPECT_TRUE(cfg.empty());
+}
+
+TEST(AuthConfig, AssumeRootNeedsAMemberAccountAndARootTaskPolicy) {
+  AuthConfig cfg = AuthConfig::from(parse_yaml(R"(
+providers:
+  sso: {kind: aws/iam-identity-center, start_url: https://x, region: us-east-1}
+identities:
+  admin: {kind: aws/permission-set, via: {provider: sso}, principal: {name: RootAccess, account: {name: core-identity}}}
+  good: {kind: aws/assume-root, via: {identity: admin}, principal: {target_principal: '222222222222', task_policy_arn: 'arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy'}}
+  empty: {kind: aws/assume-root, via: {identity: admin}}
+  bad: {kind: aws/assume-root, via: {identity: admin}, principal: {target_principal: '2222', task_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess'}}
+)"));
+  EXPECT_EQ(cfg.chain("good"), (std::vector<std::string>{"sso", "admin", "good"}));
+  std::string problems = all(cfg.validate());
+  EXPECT_EQ(problems.find("identity `good`"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("identity `empty`: `principal.target_principal` (the 12-digit member account id) is required"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("identity `empty`: `principal.task_policy_arn` is required; supported policies: "
+                          "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials, "),
+            std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("identity `bad`: `principal.target_principal` must be a 12-digit AWS account id, not `2222`"), std::string::npos);
+  EXPECT_NE(problems.find("identity `bad`: `principal.task_policy_arn` must be an AWS-managed root-task policy "
+                          "(arn:aws:iam::aws:policy/root-task/…), not `arn:aws:iam::aws:policy/AdministratorAccess`"),
+            std::string::npos);
+  EXPECT_EQ(root_task_policies().size(), 5u);
 }

@@ -84,6 +84,18 @@ TEST_F(StsTest, GetCallerIdentitySendsASignedQueryRequest) {
   EXPECT_FALSE(sent.headers.has("X-Amz-Security-Token"));
 }
 
+TEST_F(StsTest, AssumeRootSendsTheTargetAndTaskPolicyAndReadsTheCredentials) {
+  transport.push(answer(200, std::string("<AssumeRootResponse xmlns=\"") + kNamespace + "\"><AssumeRootResult>" + credentials_xml() +
+                                 "</AssumeRootResult></AssumeRootResponse>"));
+  Credentials root = client().assume_root(
+      user_keys(), {"222222222222", "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy", 600});
+  EXPECT_EQ(transport.sent[0].body,
+            "Action=AssumeRoot&Version=2011-06-15&TargetPrincipal=222222222222"
+            "&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FS3UnlockBucketPolicy&DurationSeconds=600");
+  EXPECT_EQ(root.access_key_id, "ASIAEXAMPLEEXAMPLE12");
+  EXPECT_EQ(root.expiration, std::chrono::system_clock::from_time_t(1717506000));
+}
+
 TEST_F(StsTest, AssumeRoleSendsEveryParameterAndReadsTheCredentials) {
   transport.push(answer(200, std::string("<AssumeRoleResponse xmlns=\"") + kNamespace + "\"><AssumeRoleResult>" +
                                  credentials_xml() +
