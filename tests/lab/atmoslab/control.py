@@ -5,7 +5,7 @@
                                       MFA seeds, the GitHub issuer's request URL and token (contains secrets)
   GET  /_lab/counters                 {"counts": {"sso-oidc:StartDeviceAuthorization": 1, ...}}
   POST /_lab/counters/reset
-  POST /_lab/faults                   {"operation": "sts:AssumeRole", "kind": "throttle|error|delay",
+  POST /_lab/faults                   {"operation": "sts:AssumeRole", "kind": "throttle|error|delay|oversized",
                                        "count": N, "delay_seconds": S}
   DELETE /_lab/faults
   GET|POST /_lab/clock                {"shift_seconds": S} or {"offset_seconds": S}
