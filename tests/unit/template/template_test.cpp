@@ -188,5 +188,14 @@ TEST(TemplateApi, AStringDoublingInARecursionStopsAtTheSizeLimit) {
   });
 }
 
+// Found by scripts/fuzz template as a (load-induced) timeout: Go's largest precision is cheap, not a hang.
+TEST(TemplateApi, TheLargestPrintfPrecisionIsCheap) {
+  atmos::testing::expect_cheap("printf %.999999g", 64, [] {
+    std::string out = render("t", "{{printf \"%08.999999g|%+.999999e\" 3.141509 1234.5}}", Value(), {});
+    EXPECT_EQ(out.substr(0, 10), "3.14150900");
+    EXPECT_GT(out.size(), 1'000'000u);
+  });
+}
+
 }  // namespace
 }  // namespace atmos::tmpl
