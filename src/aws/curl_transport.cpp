@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/url.hpp"
+#include "core/limits.hpp"
 #include "core/secret.hpp"
 
 namespace atmos::aws {
@@ -21,8 +22,22 @@ void global_init() {
   if (result != CURLE_OK) throw TransportError(TransportFailure::Other, "libcurl initialisation failed");
 }
 
+// What the callbacks collect. Answers beyond the limits (docs/limits.md) stop the transfer: returning less
+// than was offered makes libcurl fail with CURLE_WRITE_ERROR, which `too_large` then explains.
+struct Collected {
+  HttpResponse* response;
+  std::size_t header_bytes = 0;
+  const char* too_large = nullptr;  // "body" or "headers"
+};
+
 size_t collect_body(char* data, size_t size, size_t count, void* target) {
-  static_cast<std::string*>(target)->append(data, size * count);
+  auto* collected = static_cast<Collected*>(target);
+  std::string& body = collected->response->body;
+  if (body.size() + size * count > limits::kHttpBodyBytes) {
+    collected->too_large = "body";
+    return 0;
+  }
+  body.append(data, size * count);
   return size * count;
 }
 
@@ -34,7 +49,13 @@ std::string_view trim(std::string_view s) {
 
 // Header lines of the final answer: a new status line (after 100 Continue) starts over.
 size_t collect_header(char* data, size_t size, size_t count, void* target) {
-  auto* headers = static_cast<HttpHeaders*>(target);
+  auto* collected = static_cast<Collected*>(target);
+  collected->header_bytes += size * count;
+  if (collected->header_bytes > limits::kHttpHeaderBytes) {
+    collected->too_large = "headers";
+    return 0;
+  }
+  HttpHeaders* headers = &collected->response->headers;
   std::string_view line(data, size * count);
   if (line.substr(0, 5) == "HTTP/") {
     *headers = HttpHeaders();
@@ -117,14 +138,21 @@ HttpResponse CurlTransport::send(const HttpRequest& request, const HttpTimeouts&
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
   }
+  Collected collected{&response};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &collected);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &collected);
 
   CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
     std::string host = host_header(split_url(request.url));
+    if (collected.too_large) {
+      const std::size_t limit = collected.too_large[0] == 'b' ? limits::kHttpBodyBytes : limits::kHttpHeaderBytes;
+      throw TransportError(TransportFailure::TooLarge, host + ": the answer's " + collected.too_large + " exceeded " +
+                                                        limits::size_text(limit) +
+                                                        ", the limit for one answer (see docs/limits.md)");
+    }
     std::string reason = error[0] ? std::string(trim(error)) : curl_easy_strerror(code);
     throw TransportError(classify(code), host + ": " + reason);
   }

@@ -99,6 +99,7 @@ std::string headline(const AwsErrorInfo& info) {
       case TransportFailure::Timeout: what = "timed out"; break;
       case TransportFailure::Reset: what = "connection reset"; break;
       case TransportFailure::Other: what = "request failed"; break;
+      case TransportFailure::TooLarge: what = "answer too large"; break;
     }
   }
   if (what.empty()) what = fmt::format("HTTP {}", info.http_status);
@@ -109,7 +110,8 @@ std::string headline(const AwsErrorInfo& info) {
 std::string explain_failure(const AwsErrorInfo& info) {
   std::string text;
   if (info.transport) {
-    text = fmt::format("No answer from {}: {}.", info.endpoint, info.message);
+    text = fmt::format("{} {}: {}.", *info.transport == TransportFailure::TooLarge ? "Refused the answer of" : "No answer from",
+                       info.endpoint, info.message);
   } else if (const CodeText* known = code_text(info.code)) {
     text = std::string(known->meaning);
   } else if (throttling_code(info.code) || info.http_status == 429) {

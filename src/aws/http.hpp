@@ -86,6 +86,7 @@ enum class TransportFailure {
   Timeout,  // connect or total timeout elapsed
   Reset,    // connection dropped mid-exchange (reset, nothing or a partial answer received)
   Other,    // TLS, malformed URL and the like: not worth retrying
+  TooLarge, // the answer outgrew a size limit (docs/limits.md) and was dropped: the same would come again
 };
 
 // The request never got an HTTP answer. `what()` names the host and libcurl's reason, never the query.

@@ -70,7 +70,7 @@ std::string JsonObjectWriter::finish() {
 }
 
 JsonResponse::JsonResponse(std::string& body) {
-  document_.ParseInsitu(body.data());
+  document_.ParseInsitu<rapidjson::kParseIterativeFlag>(body.data());  // nesting costs heap, not stack
   if (document_.HasParseError()) {
     throw std::runtime_error(std::string("malformed JSON response: ") + rapidjson::GetParseError_En(document_.GetParseError()) +
                              " (offset " + std::to_string(document_.GetErrorOffset()) + ")");

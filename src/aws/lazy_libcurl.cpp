@@ -37,11 +37,11 @@ const LibCurl& libcurl() {
     LibCurl l;
     void* handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!handle) return l;
-    l.loaded = bind(handle, "curl_global_init", l.global_init) & bind(handle, "curl_easy_init", l.easy_init) &
-               bind(handle, "curl_easy_cleanup", l.easy_cleanup) & bind(handle, "curl_easy_reset", l.easy_reset) &
-               bind(handle, "curl_easy_setopt", l.easy_setopt) & bind(handle, "curl_easy_perform", l.easy_perform) &
-               bind(handle, "curl_easy_getinfo", l.easy_getinfo) & bind(handle, "curl_easy_strerror", l.easy_strerror) &
-               bind(handle, "curl_slist_append", l.slist_append) & bind(handle, "curl_slist_free_all", l.slist_free_all);
+    l.loaded = bind(handle, "curl_global_init", l.global_init) && bind(handle, "curl_easy_init", l.easy_init) &&
+               bind(handle, "curl_easy_cleanup", l.easy_cleanup) && bind(handle, "curl_easy_reset", l.easy_reset) &&
+               bind(handle, "curl_easy_setopt", l.easy_setopt) && bind(handle, "curl_easy_perform", l.easy_perform) &&
+               bind(handle, "curl_easy_getinfo", l.easy_getinfo) && bind(handle, "curl_easy_strerror", l.easy_strerror) &&
+               bind(handle, "curl_slist_append", l.slist_append) && bind(handle, "curl_slist_free_all", l.slist_free_all);
     return l;
   }();
   return lib;
@@ -62,6 +62,12 @@ void curl_easy_cleanup(CURL* curl) {
 }
 
 void curl_easy_reset(CURL* curl) { libcurl().easy_reset(curl); }
+
+// These keep libcurl's own signatures, whose last named parameter is an enum: clang warns that va_start after a
+// promotable type is undefined in ISO C, but the enums are int-sized and every ABI passes them as int.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
 
 // The argument's type follows from the option's number range, as libcurl itself reads it.
 CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {

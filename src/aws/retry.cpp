@@ -27,7 +27,7 @@ double uniform_draw() {
 }  // namespace
 
 bool is_retryable(const AwsErrorInfo& error) {
-  if (error.transport) return *error.transport != TransportFailure::Other;
+  if (error.transport) return *error.transport != TransportFailure::Other && *error.transport != TransportFailure::TooLarge;
   if (error.http_status == 429 || error.http_status >= 500) return true;
   return retryable_code(error.code);
 }

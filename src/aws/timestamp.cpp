@@ -46,6 +46,8 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
   tm.tm_min = minute;
   tm.tm_sec = second;
   std::time_t utc = timegm(&tm) - offset_seconds;
+  constexpr auto kLimit = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count();
+  if (utc <= -kLimit || utc >= kLimit) return std::nullopt;
   return std::chrono::system_clock::from_time_t(utc);
 }
 

@@ -10,7 +10,8 @@
 
 namespace atmos::aws {
 
-// nullopt when the text is not such a timestamp. Fractions of a second are dropped.
+// nullopt when the text is not such a timestamp, or one TimePoint cannot hold (before 1678 or after 2261: the
+// clock counts nanoseconds in 64 bits). Fractions of a second are dropped.
 std::optional<TimePoint> parse_iso8601(std::string_view text);
 // "2024-06-04T12:00:00Z"
 std::string format_iso8601(TimePoint t);

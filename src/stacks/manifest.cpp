@@ -9,6 +9,7 @@
 #include "core/hcl.hpp"
 #include "core/json_emit.hpp"
 #include "core/json_parse.hpp"
+#include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/merge.hpp"
 #include "core/yaml_load.hpp"
@@ -103,6 +104,8 @@ std::string ManifestProcessor::file_key(const std::string& abs_path) const {
 
 ProcessedManifest ManifestProcessor::process_top_level(const std::string& abs_path) {
   std::vector<std::string> chain;
+  top_level_ = abs_path;
+  imports_processed_ = 0;
   auto r = process(abs_path, Value(), false, false, Value::empty_map(), Value::empty_map(), chain);
   return ProcessedManifest{r->merged, r->imports, r->own_content, r->import_contents};
 }
@@ -128,7 +131,7 @@ Value ManifestProcessor::include_file(const std::string& arg, const std::string&
   }
   if (!exists_file(resolved))
     throw Error(ErrorKind::Stack, "the !include function could not find '" + path + "' (referenced in file '" + file + "')");
-  std::string text = read_text_file(resolved);
+  std::string text = read_manifest_file(resolved);
   Value v;
   if (raw) {
     v = Value(text);
@@ -208,7 +211,7 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
     auto it = parsed_.find(abs_path);
     if (it != parsed_.end()) return it->second;
   }
-  std::string text = read_text_file(abs_path);
+  std::string text = read_manifest_file(abs_path);
   if (render) {
     try {
       text = renderer_(file_key(abs_path), text, context.is_null() ? Value::empty_map() : context, !ignore_missing);
@@ -279,6 +282,14 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
     throw e;
   }
   chain.push_back(abs_path);
+  if (++imports_processed_ > limits::kImportsPerManifest) {
+    Error e(ErrorKind::Stack, "the stack manifest '" + file_key(top_level_) + "' imports too many files");
+    e.explain("Processing it reached " + std::to_string(limits::kImportsPerManifest) +
+              " imports (every file counts each time it is processed with a different context or overrides), the "
+              "import fan-out limit for one stack manifest (see docs/limits.md); the last one was '" +
+              file_key(abs_path) + "'.");
+    throw e;
+  }
 
   log::trace("Processing stack manifest file={} context_keys={}", file_key(abs_path), context.size());
   Value content = load_file(abs_path, context, skip_templates, ignore_missing);

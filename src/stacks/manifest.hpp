@@ -65,6 +65,8 @@ class ManifestProcessor {
   TemplateRenderer renderer_;
   std::map<std::string, Value> parsed_;                               // path → parsed file (no context)
   std::map<std::string, std::shared_ptr<const Result>> processed_;  // path + context → result
+  std::string top_level_;              // the manifest process_top_level is working on
+  std::size_t imports_processed_ = 0;  // its imports processed so far (limits::kImportsPerManifest)
 };
 
 

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/glob.hpp"
 #include "core/yaml_load.hpp"
 
@@ -159,7 +160,7 @@ std::vector<std::string> validate_stacks(StackEngine& engine) {
     if (excluded) continue;
     Value v;
     try {
-      v = load_yaml_file(file);
+      v = parse_yaml(read_manifest_file(file), file);
     } catch (const Error& e) {
       problems.push_back(file + ": " + e.message());
       continue;

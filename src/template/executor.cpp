@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "template/builtins.hpp"
 #include "template/go_fmt.hpp"
 #include "template/strconv.hpp"
@@ -82,6 +83,14 @@ class State {
   };
 
   void at(const Node* n) { node_ = n; }
+
+  // Appends to the output, which may not outgrow limits::kTemplateOutputBytes (docs/limits.md).
+  void write(std::string_view text) {
+    if (text.size() > limits::kTemplateOutputBytes - out_.size())
+      errorf("the output exceeds " + limits::size_text(limits::kTemplateOutputBytes) +
+             ", the limit for one template (see docs/limits.md)");
+    out_ += text;
+  }
 
   // Go's state.errorf; walk() marks a node before anything can fail, so node_ is never null here.
   [[noreturn]] void errorf(const std::string& message) const {
@@ -162,7 +171,7 @@ Flow State::walk(const GoValue& dot, const Node* node) {
       return Flow::Normal;
     case NodeType::Range: return walk_range(dot, static_cast<const BranchNode&>(*node));
     case NodeType::Template: walk_template(dot, static_cast<const TemplateNode&>(*node)); return Flow::Normal;
-    case NodeType::Text: out_ += static_cast<const TextNode&>(*node).text; return Flow::Normal;
+    case NodeType::Text: write(static_cast<const TextNode&>(*node).text); return Flow::Normal;
     default: errorf("unknown node: " + node->to_string());
   }
 }
@@ -432,13 +441,25 @@ GoValue State::eval_call(const GoValue& dot, const Callee& fn, const Node& node,
     ParamType t = sig.variadic && num_in - 1 >= num_fixed ? *sig.variadic : sig.fixed[num_in - 1];
     argv[i] = validate_type(*final, t);
   }
-  if (fn.user) return call_user(*fn.user, node, name, argv);
-  try {
-    return call_builtin(*fn.builtin, argv);
-  } catch (const BuiltinError& e) {
-    at(&node);
-    errorf("error calling " + name + ": " + e.message);
+  GoValue result;
+  if (fn.user) {
+    result = call_user(*fn.user, node, name, argv);
+  } else {
+    try {
+      result = call_builtin(*fn.builtin, argv);
+    } catch (const BuiltinError& e) {
+      at(&node);
+      errorf("error calling " + name + ": " + e.message);
+    }
   }
+  // Strings that double on every call (printf "%s%s" . . in a recursion) would exhaust memory long before
+  // the depth limit; none may outgrow the template's output limit.
+  if (result.kind() == GoKind::String && result.as_string().size() > limits::kTemplateOutputBytes) {
+    at(&node);
+    errorf("error calling " + name + ": the result exceeds " + limits::size_text(limits::kTemplateOutputBytes) +
+           ", the limit for one template (see docs/limits.md)");
+  }
+  return result;
 }
 
 GoValue State::call_user(const Function& f, const Node& node, const std::string& name, std::span<const GoValue> argv) {
@@ -511,11 +532,11 @@ GoValue State::eval_empty_interface(const Node& n) {
 void State::print_value(const Node& n, const GoValue& v) {
   at(&n);
   if (!v.valid()) {
-    out_ += "<no value>";
+    write("<no value>");
     return;
   }
   std::array<GoValue, 1> args{v};
-  out_ += gofmt::sprint(args);
+  write(gofmt::sprint(args));
 }
 
 }  // namespace

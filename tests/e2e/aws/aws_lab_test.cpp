@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../../unit/hostile_input.hpp"
 #include "aws/curl_transport.hpp"
 #include "aws/signin.hpp"
 #include "aws/sso.hpp"
@@ -357,6 +358,26 @@ TEST_F(AwsLab, ServerErrorsAndPortalThrottlingAreRetried) {
   SsoClient portal(context(), options());
   EXPECT_EQ(portal.list_accounts(login.token.access_token).size(), 9u);
   EXPECT_EQ(lab.count("sso:ListAccounts"), 3);
+}
+
+TEST_F(AwsLab, AnOversizedAnswerStopsAtTheLimitAndIsNotRetried) {
+  lab.reset_counters();
+  lab.fault("sts:GetCallerIdentity", "oversized", 3);
+  StsClient sts(context(), options());
+  atmos::testing::expect_cheap("32 MiB answer from the lab", 128, [&] {
+    try {
+      sts.get_caller_identity(admin_keys());
+      FAIL() << "expected the answer to be refused";
+    } catch (const AwsError& e) {
+      EXPECT_EQ(e.info().transport, TransportFailure::TooLarge);
+      EXPECT_EQ(e.info().attempts, 1);
+      EXPECT_EQ(e.message(), "could not check the caller identity (STS GetCallerIdentity: answer too large)");
+      EXPECT_NE(e.explanation().find("the answer's body exceeded 16 MiB, the limit for one answer (see docs/limits.md)"),
+                std::string::npos)
+          << e.message() << "\n" << e.explanation();
+    }
+  });
+  EXPECT_EQ(lab.count("sts:GetCallerIdentity"), 1);
 }
 
 TEST_F(AwsLab, StalledServerHitsTheTimeoutInsteadOfHanging) {

@@ -14,7 +14,7 @@
   POST /_lab/terraform-state          {"bucket": B, "key": K | "workspace": W [, "workspace_key_prefix": P],
                                        "outputs": {...}, "sensitive": [...]} or {"states": [...]}: writes
                                       Terraform state objects into their buckets (see tfstate.py), uncounted
-  POST /_lab/faults                   {"operation": "sts:AssumeRole", "kind": "throttle|error|delay",
+  POST /_lab/faults                   {"operation": "sts:AssumeRole", "kind": "throttle|error|delay|oversized",
                                        "count": N, "delay_seconds": S}
   DELETE /_lab/faults
   GET|POST /_lab/clock                {"shift_seconds": S} or {"offset_seconds": S}

@@ -72,8 +72,26 @@ class JsonAuthError(HTTPException):
         self.description = json.dumps({"__type": code, "message": message})
 
 
+OVERSIZED_BYTES = 32 << 20
+
+
+def oversized_response() -> Response:
+    """A 200 answer whose body (32 MiB of XML whitespace, streamed) is far beyond any real AWS answer: a client
+    must stop reading at its own limit instead of buffering it all."""
+    chunk = b" " * (1 << 16)
+
+    def body():
+        yield b'<?xml version="1.0" encoding="UTF-8"?>'
+        for _ in range(OVERSIZED_BYTES // len(chunk)):
+            yield chunk
+
+    return Response(body(), status=200, content_type="text/xml", direct_passthrough=True)
+
+
 def fault_response(protocol: str, kind: str) -> Response:
-    """The response of an injected fault: `kind` is "throttle" or "error"."""
+    """The response of an injected fault: `kind` is "throttle", "error" or "oversized"."""
+    if kind == "oversized":
+        return oversized_response()
     throttle = kind == "throttle"
     if protocol == "query":
         if throttle:

@@ -1,4 +1,4 @@
-"""Per-operation call counters and injected faults (throttling, HTTP 500, delays).
+"""Per-operation call counters and injected faults (throttling, HTTP 500, delays, oversized answers).
 
 Operations are named "<service>:<Operation>", e.g. "sso-oidc:StartDeviceAuthorization",
 "sts:AssumeRole", "s3:PutObject"."""
@@ -8,7 +8,7 @@ import dataclasses
 import threading
 import time
 
-FAULT_KINDS = ("throttle", "error", "delay")
+FAULT_KINDS = ("throttle", "error", "delay", "oversized")
 
 
 @dataclasses.dataclass

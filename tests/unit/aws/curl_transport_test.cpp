@@ -1,5 +1,6 @@
 // CurlTransport against a tiny HTTP/1.1 server on 127.0.0.1 in the test process: the request goes out as
-// built, consecutive calls share one connection, and a server that never answers costs the timeout only.
+// built, consecutive calls share one connection, a server that never answers costs the timeout only, and one
+// that never stops answering costs the size limit only (docs/limits.md).
 #include "aws/curl_transport.hpp"
 
 #include <arpa/inet.h>
@@ -14,13 +15,19 @@
 #include <mutex>
 #include <thread>
 
+#include "../hostile_input.hpp"
+#include "core/limits.hpp"
+
 namespace atmos::aws {
 namespace {
 
-// Serves one connection at a time; answers each request with 200 "ok" unless `stall` is set.
+// Serves one connection at a time; answers each request with 200 "ok", or not at all (Stall), or with a body
+// or headers that never end (EndlessBody, EndlessHeaders).
+enum class Reply { Ok, Stall, EndlessBody, EndlessHeaders };
+
 class LoopbackServer {
  public:
-  explicit LoopbackServer(bool stall = false) : stall_(stall) {
+  explicit LoopbackServer(Reply reply = Reply::Ok) : reply_(reply) {
     listener_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -77,7 +84,11 @@ class LoopbackServer {
           if (first_request_.empty()) first_request_ = buffer.substr(0, end + 4 + length);
         }
         buffer.erase(0, end + 4 + length);
-        if (stall_) continue;
+        if (reply_ == Reply::Stall) continue;
+        if (reply_ != Reply::Ok) {
+          send_endlessly(client);
+          break;
+        }
         std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nx-amzn-RequestId: req-1\r\n\r\nok";
         if (write(client, reply.data(), reply.size()) < 0) break;
       }
@@ -85,7 +96,17 @@ class LoopbackServer {
     }
   }
 
-  bool stall_;
+  // Until the client hangs up (or the server stops).
+  void send_endlessly(int client) {
+    std::string head = reply_ == Reply::EndlessBody ? "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" : "HTTP/1.1 200 OK\r\n";
+    std::string chunk = reply_ == Reply::EndlessBody ? std::string(1 << 16, 'x') : "x-amz-padding: " + std::string(1000, 'p') + "\r\n";
+    if (::send(client, head.data(), head.size(), MSG_NOSIGNAL) < 0) return;
+    while (!stop_) {
+      if (::send(client, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) return;
+    }
+  }
+
+  Reply reply_;
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
@@ -130,7 +151,7 @@ TEST(CurlTransport, ReusesTheConnectionAcrossCalls) {
 }
 
 TEST(CurlTransport, AStalledServerCostsTheTotalTimeout) {
-  LoopbackServer server(true);
+  LoopbackServer server(Reply::Stall);
   MapEnvironment env;
   CurlTransport transport(env);
   auto started = std::chrono::steady_clock::now();
@@ -143,6 +164,28 @@ TEST(CurlTransport, AStalledServerCostsTheTotalTimeout) {
   }
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
+
+void expect_answer_too_large(Reply reply, const std::string& part, double max_peak_mib) {
+  LoopbackServer server(reply);
+  MapEnvironment env;
+  CurlTransport transport(env);
+  atmos::testing::expect_cheap("endless answer " + part, max_peak_mib, [&] {
+    try {
+      transport.send(post(server.url("/")), HttpTimeouts{});
+      FAIL() << "expected the answer to be refused";
+    } catch (const TransportError& e) {
+      EXPECT_EQ(e.failure(), TransportFailure::TooLarge);
+      EXPECT_EQ(std::string(e.what()).substr(std::string(e.what()).find(':', 10)),
+                ": the answer's " + part + " exceeded " + limits::size_text(part == "body" ? limits::kHttpBodyBytes : limits::kHttpHeaderBytes) +
+                    ", the limit for one answer (see docs/limits.md)")
+          << e.what();
+    }
+  });
+}
+
+TEST(CurlTransport, AnEndlessBodyStopsAtTheLimit) { expect_answer_too_large(Reply::EndlessBody, "body", 128); }
+
+TEST(CurlTransport, EndlessHeadersStopAtTheLimit) { expect_answer_too_large(Reply::EndlessHeaders, "headers", 64); }
 
 TEST(CurlTransport, ARefusedConnectionIsAConnectFailure) {
   int port;

@@ -170,6 +170,21 @@ TEST_F(StsTest, GetSessionTokenSendsTheMfaDevice) {
   EXPECT_EQ(session.session_token.reveal(), "FwoGZXIvYXdzEBY-token");
 }
 
+// Found by scripts/fuzz sts_xml: an expiration the clock cannot hold overflowed the nanosecond conversion.
+TEST_F(StsTest, AnExpirationBeyondTheClocksRangeIsAMalformedAnswer) {
+  std::string creds = credentials_xml();
+  creds.replace(creds.find("2024-06-04T13:00:00Z"), 20, "4048-06-04T13:00:00Z");
+  transport.push(answer(200, std::string("<GetSessionTokenResponse xmlns=\"") + kNamespace + "\"><GetSessionTokenResult>" +
+                                 creds + "</GetSessionTokenResult></GetSessionTokenResponse>"));
+  try {
+    client().get_session_token(user_keys(), {});
+    FAIL() << "expected a malformed answer";
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), "MalformedResponse");
+    EXPECT_EQ(e.info().message, "incomplete <Credentials>");
+  }
+}
+
 TEST_F(StsTest, TwoThrottlesThenSuccessTakesThreeAttemptsWithGrowingBackoff) {
   transport.push(answer(400, throttling_body()));
   transport.push(answer(400, throttling_body()));

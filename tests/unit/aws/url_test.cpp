@@ -45,6 +45,15 @@ TEST(Timestamp, ParsesAwsForms) {
   EXPECT_EQ(format_iso8601(base), "2024-06-04T12:00:00Z");
 }
 
+// Found by scripts/fuzz sso_cache and sts_xml: years outside 1678–2261 overflowed the nanosecond clock.
+TEST(Timestamp, YearsTheClockCannotHoldAreNotTimestamps) {
+  EXPECT_FALSE(parse_iso8601("0001-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_iso8601("1677-01-01T00:00:00Z"));
+  EXPECT_EQ(parse_iso8601("1700-01-01T00:00:00Z"), std::chrono::system_clock::from_time_t(-8520336000));
+  EXPECT_EQ(parse_iso8601("2261-12-31T23:59:59Z"), std::chrono::system_clock::from_time_t(9214646399));
+}
+
 TEST(CurlTransport, ProxySettingsComeFromTheEnvironment) {
   MapEnvironment env({{"HTTPS_PROXY", "http://127.0.0.1:9"}, {"http_proxy", "http://proxy:3128"},
                       {"no_proxy", "127.0.0.1,localhost"}, {"AWS_CA_BUNDLE", "/etc/ca.pem"}});

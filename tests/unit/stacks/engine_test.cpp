@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../hostile_input.hpp"
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "core/yaml_load.hpp"
 #include "stacks/provenance.hpp"
 
@@ -221,4 +223,31 @@ TEST_F(StackRepo, StackDefaultIdentitiesNameTheFileThatSetThem) {
   EXPECT_EQ(marks[0].file, (root_ / "stacks/orgs/plat/dev/_defaults.yaml").string());
   auto dns = eng.find_component("dns", "plat-dev");
   EXPECT_TRUE(atmos::stacks::stack_default_identities(*dns.manifest, "dns", dns.section).empty());
+}
+
+TEST_F(StackRepo, AManifestOverTheSizeLimitIsRefusedNamingTheFile) {
+  write("stacks/orgs/acme/dev.yaml", "vars: {tenant: acme, stage: dev}\n# " + std::string(atmos::limits::kManifestFileBytes, 'x') + "\n");
+  atmos::testing::expect_cheap("16 MiB manifest", 192, [&] {
+    Error e = error_of([&] { engine().manifests(); });
+    EXPECT_EQ(e.message(), "file '" + (root_ / "stacks/orgs/acme/dev.yaml").string() +
+                               "' is larger than 16 MiB, the limit for one stack manifest (see docs/limits.md)");
+  });
+}
+
+TEST_F(StackRepo, ImportFanOutStopsAtTheLimit) {
+  // Every level imports the next one twice with a different context: 2^21 distinct imports.
+  write("stacks/orgs/acme/dev.yaml", "import:\n  - catalog/l0\nvars: {tenant: acme, stage: dev}\n");
+  for (int i = 0; i <= 20; ++i) {
+    std::string next = "catalog/l" + std::to_string(i + 1);
+    std::string key = "k" + std::to_string(i);
+    write("stacks/catalog/l" + std::to_string(i) + ".yaml",
+          i == 20 ? "vars: {leaf: true}\n"
+                  : "import:\n  - path: " + next + "\n    context: {" + key + ": a}\n  - path: " + next +
+                        "\n    context: {" + key + ": b}\nvars: {level" + std::to_string(i) + ": true}\n");
+  }
+  atmos::testing::expect_cheap("import fan-out", 128, [&] {
+    Error e = error_of([&] { engine().manifests(); });
+    EXPECT_EQ(e.message(), "the stack manifest 'orgs/acme/dev' imports too many files");
+    EXPECT_NE(e.explanation().find("Processing it reached 10000 imports"), std::string::npos) << e.explanation();
+  });
 }

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "../hostile_input.hpp"
 #include "test_functions.hpp"
 
 namespace atmos::tmpl {
@@ -142,14 +143,58 @@ TEST(TemplateApi, DeepFiniteRecursionCompletesAcrossStacks) {
 }
 
 TEST(TemplateApi, RunawayRecursionEndsWithGoDepthError) {
-  try {
-    render("t", "{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}", Value(), {});
-    FAIL();
-  } catch (const TemplateError& e) {
-    EXPECT_STREQ(
-        e.what(),
-        "template: t:1:25: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (100000)");
-  }
+  atmos::testing::expect_cheap("template recursion depth", 384, [] {
+    try {
+      render("t", "{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}", Value(), {});
+      FAIL();
+    } catch (const TemplateError& e) {
+      EXPECT_STREQ(
+          e.what(),
+          "template: t:1:25: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (100000)");
+    }
+  });
+}
+
+TEST(TemplateApi, OutputStopsAtTheSizeLimit) {
+  // t0 is 1 KiB of text and every t(i+1) is t(i) twice: t17 would be 128 MiB.
+  std::string text = "{{define \"t0\"}}" + std::string(1024, 'x') + "{{end}}";
+  for (int i = 1; i <= 17; ++i)
+    text += "{{define \"t" + std::to_string(i) + "\"}}{{template \"t" + std::to_string(i - 1) + "\"}}{{template \"t" +
+            std::to_string(i - 1) + "\"}}{{end}}";
+  text += "{{template \"t17\"}}";
+  atmos::testing::expect_cheap("template output size", 128, [&] {
+    try {
+      render("t", text, Value(), {});
+      FAIL();
+    } catch (const TemplateError& e) {
+      EXPECT_EQ(e.phase(), TemplateError::Phase::Execute);
+      EXPECT_NE(std::string(e.what()).find(": executing \"t0\" at <"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).substr(std::string(e.what()).rfind(">: ")),
+                ">: the output exceeds 16 MiB, the limit for one template (see docs/limits.md)");
+    }
+  });
+}
+
+TEST(TemplateApi, AStringDoublingInARecursionStopsAtTheSizeLimit) {
+  atmos::testing::expect_cheap("template string doubling", 192, [] {
+    try {
+      render("t", "{{define \"d\"}}{{template \"d\" printf \"%s%s\" . .}}{{end}}{{template \"d\" \"x\"}}", Value(), {});
+      FAIL();
+    } catch (const TemplateError& e) {
+      EXPECT_EQ(std::string(e.what()).substr(std::string(e.what()).rfind(">: ")),
+                ">: error calling printf: the result exceeds 16 MiB, the limit for one template (see docs/limits.md)")
+          << e.what();
+    }
+  });
+}
+
+// Found by scripts/fuzz template as a (load-induced) timeout: Go's largest precision is cheap, not a hang.
+TEST(TemplateApi, TheLargestPrintfPrecisionIsCheap) {
+  atmos::testing::expect_cheap("printf %.999999g", 64, [] {
+    std::string out = render("t", "{{printf \"%08.999999g|%+.999999e\" 3.141509 1234.5}}", Value(), {});
+    EXPECT_EQ(out.substr(0, 10), "3.14150900");
+    EXPECT_GT(out.size(), 1'000'000u);
+  });
 }
 
 }  // namespace
