@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/context.hpp"
 #include "cli/help.hpp"
+#include "core/color.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
 #include "core/log.hpp"
@@ -54,6 +55,11 @@ config::CliConfig load_config(const ParsedArgs& args) {
   if (auto v = env.get("ATMOS_PROCESS_TEMPLATES"); v && !v->empty()) templates = parse_go_bool(*v);
   if (args.has("process-templates")) templates = args.flag("process-templates");
   if (templates && !*templates) cfg.templates_enabled = false;
+  color::Settings colors = color::current();
+  Value no_color = cfg.get({"settings", "terminal", "no_color"}), use_color = cfg.get({"settings", "terminal", "color"});
+  if (no_color.is_bool() && no_color.as_bool()) colors.no_color = true;
+  if (use_color.is_bool() && !use_color.as_bool()) colors.off = true;
+  color::configure(colors);
   log::configure(log::parse_level(cfg.log_level), cfg.log_file);
   for (const auto& f : cfg.loaded_files) log::debug("Loaded config file path={}", f);
   return cfg;
@@ -175,12 +181,27 @@ void add_usage_hints(Error& e, const std::vector<std::string>& args) {
   e.hint("Run 'atmos " + (node.path.empty() ? "" : node.path + " ") + "--help' for usage.");
 }
 
+// Colors (core/color.hpp): the environment, then the global flags --no-color/--force-color (anywhere before `--`);
+// atmos.yaml's settings.terminal joins when a command loads it (load_config).
+void configure_colors(const std::vector<std::string>& args) {
+  color::Settings colors = color::from_environment(ProcessEnvironment());
+  for (const auto& a : args) {
+    if (a == "--") break;
+    for (auto [name, target] : {std::pair<std::string, bool*>{"--no-color", &colors.no_color}, {"--force-color", &colors.force}}) {
+      if (a == name) *target = true;
+      else if (a.rfind(name + "=", 0) == 0) *target = parse_go_bool(a.substr(name.size() + 1)).value_or(*target);  // a bad value is the parser's error
+    }
+  }
+  color::configure(colors);
+}
+
 int run(const std::vector<std::string>& raw_args) {
+  configure_colors(raw_args);
   if (!raw_args.empty() && raw_args[0] == "__complete")
     return cmd_complete(std::vector<std::string>(raw_args.begin() + 1, raw_args.end()));
   const std::vector<std::string> args = move_leading_flags(raw_args);
   if (args.empty()) {
-    std::fputs(help_text(command_tree().front()).c_str(), stderr);
+    std::fputs(help_text(command_tree().front(), 2).c_str(), stderr);
     return 1;
   }
   if (print_help_if_asked(args)) return 0;

@@ -41,7 +41,7 @@ std::vector<std::string> ParsedArgs::list(const std::string& name) const {
 const std::vector<FlagSpec>& global_flags() {
   static const std::vector<FlagSpec> kFlags = {
       {"base-path", 0, false},  {"config", 0, false},    {"config-path", 0, false}, {"logs-level", 0, false},
-      {"logs-file", 0, false},  {"profile", 0, false},   {"chdir", 'C', false},     {"no-color", 0, true},
+      {"logs-file", 0, false},  {"profile", 0, false},   {"chdir", 'C', false},     {"no-color", 0, true},    {"force-color", 0, true},
       {"verbose", 0, true},     {"redirect-stderr", 0, false}, {"pager", 0, false},
   };
   return kFlags;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "auth/auth_config.hpp"
+#include "core/color.hpp"
 #include "auth/digest.hpp"
 #include "auth/files.hpp"
 #include "auth/paths.hpp"
@@ -34,7 +35,8 @@ const std::vector<HelpFlag>& global_help_flags() {
       {"config-path", 0, "strings", "Directories holding atmos.yaml (ATMOS_CLI_CONFIG_PATH)", ""},
       {"logs-file", 0, "string", "Where logs are written (ATMOS_LOGS_FILE)", "/dev/stderr"},
       {"logs-level", 0, "string", "Trace, Debug, Info, Warning or Off (ATMOS_LOGS_LEVEL)", "Warning"},
-      {"no-color", 0, "", "Disable colors (also NO_COLOR or TERM=dumb)", ""},
+      {"force-color", 0, "", "Color atmos's output even when it is not a terminal (ATMOS_FORCE_COLOR, CLICOLOR_FORCE)", ""},
+      {"no-color", 0, "", "Disable colors (also NO_COLOR, ATMOS_NO_COLOR or TERM=dumb)", ""},
       {"profile", 0, "strings", "Configuration profiles to activate (ATMOS_PROFILE)", ""},
   };
   return kFlags;
@@ -51,6 +53,8 @@ const HelpFlag kIdentity{"identity", 'i', "string", "Identity to authenticate as
 const HelpFlag kMfa{"mfa-token", 0, "string", "The MFA code for an IAM user identity (ATMOS_MFA_TOKEN)", ""};
 const HelpFlag kProvider{"provider", 'p', "string", "An auth provider (e.g. acme-sso)", ""};
 const HelpFlag kTags{"tags", 0, "strings", "Select identities by their tags", ""};
+const HelpFlag kEndpoint{"credentials-endpoint", 0, "",
+                          "Serve the child credentials it can refresh (docs/credentials-endpoint.md)", "true"};
 const HelpFlag kDryRun{"dry-run", 0, "", "Show what would be done without doing it", "false"};
 
 std::vector<HelpFlag> terraform_help_flags() {
@@ -67,6 +71,7 @@ std::vector<HelpFlag> terraform_help_flags() {
           {"deploy-run-init", 0, "", "Run init before deploy", "true"},
           {"terraform-command", 0, "string", "The Terraform executable (e.g. tofu)", "terraform"},
           {"terraform-dir", 0, "string", "Base directory of Terraform components", ""},
+          kEndpoint,
           kTemplates,
           kFunctions,
           kSkip};
@@ -163,14 +168,19 @@ std::vector<HelpCommand> build_tree() {
                {kIdentity, {"output", 'o', "string", "Output format: table or json", ""}},
                {"atmos auth whoami --identity plat-dev/terraform", "atmos auth whoami -o json"}});
   t.push_back({"auth env", "Print the environment that gives a process an identity's credentials", "auth env [flags]",
-               {kIdentity, {"format", 'f', "string", "bash, dotenv, env, github or json", "bash"},
+               {kIdentity, {"format", 'f', "string", "bash, dotenv, env, github, json or aws-config", "bash"},
                 {"output-file", 'o', "string", "Append to this file (e.g. $GITHUB_ENV)", ""},
                 {"login", 0, "", "Sign in when the credentials are missing or expired", "false"}, kMfa},
-               {"eval \"$(atmos auth env --identity plat-dev/terraform)\"", "atmos auth env -f github -o \"$GITHUB_ENV\""}});
-  t.push_back({"auth exec", "Run a command with an identity's credentials", "auth exec [flags] -- <command> [args…]", {kIdentity, kMfa},
+               {"eval \"$(atmos auth env --identity plat-dev/terraform)\"", "atmos auth env -f github -o \"$GITHUB_ENV\"",
+                "atmos auth env --format aws-config >> ~/.aws/config"}});
+  t.push_back({"auth credential-process", "Print an identity's credentials for an AWS profile's credential_process",
+               "auth credential-process --identity <identity> [flags]", {kIdentity, kMfa},
+               {"atmos auth credential-process --identity plat-dev/terraform",
+                "aws configure set credential_process 'atmos auth credential-process --identity plat-dev/terraform' --profile plat-dev"}});
+  t.push_back({"auth exec", "Run a command with an identity's credentials", "auth exec [flags] -- <command> [args…]", {kIdentity, kMfa, kEndpoint},
                {"atmos auth exec --identity plat-dev/terraform -- aws sts get-caller-identity"}, true});
   t.push_back({"auth shell", "Start a shell with an identity's credentials", "auth shell [flags] [-- shell-args]",
-               {kIdentity, {"shell", 0, "string", "The shell to start ($SHELL)", ""}, kMfa},
+               {kIdentity, {"shell", 0, "string", "The shell to start ($SHELL)", ""}, kMfa, kEndpoint},
                {"atmos auth shell --identity plat-dev/terraform"}, true});
   t.push_back({"auth console", "Open the AWS console as an identity", "auth console [flags]",
                {kIdentity, {"destination", 0, "string", "Console page to open", ""},
@@ -255,15 +265,16 @@ const HelpCommand& find_command(const std::vector<std::string>& words) {
   return *node;
 }
 
-std::string help_text(const HelpCommand& c) {
-  std::string out = c.summary + "\n\nUsage:\n  atmos " + c.usage + "\n";
+std::string help_text(const HelpCommand& c, int fd) {
+  auto heading = [fd](const char* h) { return color::paint(fd, color::Style::Bold, h); };
+  std::string out = c.summary + "\n\n" + heading("Usage:") + "\n  atmos " + c.usage + "\n";
   if (!c.examples.empty()) {
-    out += "\nExamples:\n";
+    out += "\n" + heading("Examples:") + "\n";
     for (const auto& e : c.examples) out += "  " + e + "\n";
   }
   auto kids = children_of(c);
   if (!kids.empty()) {
-    out += "\nAvailable Commands:\n";
+    out += "\n" + heading("Available Commands:") + "\n";
     std::size_t width = 0;
     for (const auto* k : kids) width = std::max(width, last_word(k->path).size());
     for (const auto* k : kids) {
@@ -273,9 +284,9 @@ std::string help_text(const HelpCommand& c) {
   }
   std::vector<HelpFlag> flags = c.flags;
   flags.push_back({"help", 'h', "", "help for " + (c.path.empty() ? std::string("atmos") : last_word(c.path)), ""});
-  out += "\nFlags:\n";
+  out += "\n" + heading("Flags:") + "\n";
   append_flags(out, flags);
-  out += "\nGlobal Flags:\n";
+  out += "\n" + heading("Global Flags:") + "\n";
   append_flags(out, global_help_flags());
   if (!kids.empty())
     out += "\nUse \"atmos " + (c.path.empty() ? "" : c.path + " ") + "[command] --help\" for more information about a command.\n";
@@ -301,7 +312,7 @@ bool print_help_if_asked(const std::vector<std::string>& args) {
     e.hint("Run 'atmos --help' for usage.");
     throw e;
   }
-  std::fputs(help_text(c).c_str(), stdout);
+  std::fputs(help_text(c, 1).c_str(), stdout);
   return true;
 }
 

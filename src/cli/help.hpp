@@ -30,8 +30,8 @@ const std::vector<HelpCommand>& command_tree();
 // The node for the longest prefix of `words` that names one (the root when none does).
 const HelpCommand& find_command(const std::vector<std::string>& words);
 
-// Cobra-style help text for a node.
-std::string help_text(const HelpCommand& command);
+// Cobra-style help text for a node; its headings are colored when output to `fd` is (core/color.hpp).
+std::string help_text(const HelpCommand& command, int fd);
 
 // When `args` asks for help (`-h`/`--help` before any `--`, or `atmos help …`), prints it and returns true.
 bool print_help_if_asked(const std::vector<std::string>& args);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "core/color.hpp"
 #include "core/error.hpp"
 
 namespace atmos::log {
@@ -22,6 +23,19 @@ const char* label(Level l) {
     case Level::Off: return "";
   }
   return "";
+}
+
+// The level colors of upstream's log styles (charmbracelet/log defaults).
+color::Style style(Level l) {
+  switch (l) {
+    case Level::Trace: return color::Style::Dim;
+    case Level::Debug: return color::Style::Blue;
+    case Level::Info: return color::Style::Cyan;
+    case Level::Warning: return color::Style::Yellow;
+    case Level::Error: return color::Style::BoldRed;
+    case Level::Off: break;
+  }
+  return color::Style::Bold;
 }
 
 }  // namespace
@@ -59,7 +73,7 @@ bool enabled(Level l) { return g_level != Level::Off && l >= g_level; }
 
 void write(Level l, std::string_view message) {
   std::FILE* out = g_out ? g_out : stderr;
-  fmt::print(out, "{} {}\n", label(l), message);
+  fmt::print(out, "{} {}\n", color::paint(fileno(out), style(l), label(l)), message);
   std::fflush(out);
 }
 
