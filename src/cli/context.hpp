@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "config/cli_config.hpp"
+#include "functions/cloud.hpp"
 #include "stacks/engine.hpp"
 
 namespace atmos::cli {
@@ -18,8 +19,9 @@ config::CliConfig load_config(const ParsedArgs& args);
 stacks::StackEngine& process_engine(const config::CliConfig& cfg);
 
 // Evaluates YAML functions in `engine`'s describe_component / describe_stacks from now on, with the command's
-// --process-functions, --skip and --identity (cli/functions.cpp).
-void install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg, const ParsedArgs& args);
+// --process-functions, --skip and --identity (cli/functions.cpp). Returns the functions that reach AWS and
+// Terraform (they live as long as the process), for what else the command does with them (store hooks).
+functions::CloudFunctions& install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg, const ParsedArgs& args);
 
 // Writes a Value to stdout as "yaml" or "json"; anything else is a usage error.
 void print_value(const Value& v, const std::string& format);

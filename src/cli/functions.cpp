@@ -252,7 +252,7 @@ std::optional<Value> terraform_outputs(const config::CliConfig& cfg, const stack
 
 }  // namespace
 
-void install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg, const ParsedArgs& args) {
+functions::CloudFunctions& install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg, const ParsedArgs& args) {
   ProcessEnvironment env_probe;
   stacks::FunctionOptions options;
   if (auto v = env_probe.get("ATMOS_PROCESS_FUNCTIONS"); v && !v->empty())
@@ -307,6 +307,7 @@ void install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg
       return *value;
     };
   }
+  return *external;
 }
 
 }  // namespace atmos::cli

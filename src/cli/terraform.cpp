@@ -8,6 +8,7 @@
 #include "cli/auth_runtime.hpp"
 #include "cli/child_credentials.hpp"
 #include "cli/context.hpp"
+#include "cli/hooks.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -95,9 +96,12 @@ terraform::RunnerSettings settings_from(const config::CliConfig& cfg, const Pars
 
 terraform::Target resolve_target(const config::CliConfig& cfg, const std::string& component, const std::string& stack,
                                  const std::vector<std::string>& cli_args, const ParsedArgs* args,
-                                 stacks::StackComponent* found = nullptr) {
+                                 stacks::StackComponent* found = nullptr, functions::CloudFunctions** cloud = nullptr) {
   stacks::StackEngine& engine = process_engine(cfg);
-  if (args) install_functions(engine, cfg, *args);
+  if (args) {
+    functions::CloudFunctions& installed = install_functions(engine, cfg, *args);
+    if (cloud) *cloud = &installed;
+  }
   stacks::StackComponent sc = engine.find_component(component, stack);
   if (found) *found = sc;
   return terraform::Target{component, sc.stack, engine.workspace(sc), engine.describe_component(sc, cli_args, false)};
@@ -284,13 +288,19 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   inv.identity = terraform::select_identity(args.last("identity"), env);
 
   stacks::StackComponent sc;
+  functions::CloudFunctions* cloud = nullptr;
   terraform::Target target =
-      resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &args, &sc);
+      resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &args, &sc, &cloud);
+  // Hooks are checked before Terraform runs, so an unsupported one stops the command before anything changes.
+  bool applies = inv.subcommand == "apply" || inv.subcommand == "deploy";
+  std::vector<StoreHook> hooks;
+  if (applies || inv.subcommand == "plan") hooks = store_hooks(cfg, sc, target.section);
   TerraformIdentity identity(cfg, sc, inv.dry_run, endpoint ? &processes : nullptr);
   services.identity = std::ref(identity);
   terraform::Runner runner(settings, services);
   int code = runner.run(inv, target);
   identity.report_failure(code);
+  if (code == 0 && applies && !inv.dry_run && !hooks.empty()) run_store_hooks(*cloud, sc, hooks);
   return code;
 }
 

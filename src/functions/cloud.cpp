@@ -10,6 +10,7 @@
 #include "aws/sts.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/json_emit.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
 
@@ -287,9 +288,11 @@ std::optional<Value> CloudFunctions::terraform_output(const stacks::StackCompone
   return entry.value;
 }
 
-std::optional<Value> CloudFunctions::store_get(const stacks::StackComponent& caller, const std::string& store,
-                                               const std::string& stack, const std::string& component, const std::string& key) {
+CloudFunctions::StoreAccess CloudFunctions::store_access(const std::string& store, const std::string& stack,
+                                                          const std::string& component, const std::string& key,
+                                                          const char* role_option) {
   Value config = cfg_.raw.at({"stores", store});
+  if (!config.is_map()) throw Error(ErrorKind::Stack, "store `" + store + "` not found");
   std::string type = str_of(config.get("type"));
   if (type.empty()) type = str_of(config.get("kind"));
   if (type != "aws-ssm-parameter-store")
@@ -297,7 +300,8 @@ std::optional<Value> CloudFunctions::store_get(const stacks::StackComponent& cal
         .hint("Supported store type: aws-ssm-parameter-store");
   Value options = config.get("options");
   std::string prefix = str_of(options.get("prefix"));
-  std::string name;
+  StoreAccess access;
+  std::string& name = access.name;
   if (component.empty()) {
     name = prefix.empty() ? key : prefix + "/" + key;
     if (name.empty() || name[0] != '/') name = "/" + name;
@@ -321,48 +325,86 @@ std::optional<Value> CloudFunctions::store_get(const stacks::StackComponent& cal
     for (const auto& p : parts) name += (name.empty() && p == parts.front() ? "" : "/") + p;
     for (std::size_t pos; (pos = name.find("//")) != std::string::npos;) name.replace(pos, 2, "/");
   }
-  std::string cache_key = store + "\x1f" + name;
-  if (auto it = parameters_.find(cache_key); it != parameters_.end()) {
+  access.cache_key = store + "\x1f" + name;
+  access.config = config;
+  access.role_option = role_option;
+  return access;
+}
+
+void CloudFunctions::resolve(StoreAccess& access, const stacks::StackComponent& caller, const std::string& stack,
+                             const std::string& component) {
+  const Value& config = access.config;
+  Value options = config.get("options");
+  {
+    std::string identity = str_of(config.get("identity"));
+    if (!identity.empty()) {
+      access.who = identities_.named(identity);
+    } else if (!component.empty()) {
+      try {
+        Target& t = target(component, stack);
+        access.who = identity_for(t, &caller);
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Stack) throw;
+        access.who = identity_for(target(caller.component, caller.stack), &caller);
+      }
+    } else {
+      access.who = identity_for(target(caller.component, caller.stack), &caller);
+    }
+    access.region = str_of(options.get("region"));
+    if (access.region.empty()) access.region = access.who.region;
+    access.credentials = access.who.credentials;
+    std::string role = str_of(options.get(access.role_option));
+    if (!role.empty()) {
+      StateLocation as_role;
+      as_role.role_arn = role;
+      as_role.region = access.region;
+      access.credentials = credentials_for(as_role, access.who);
+    }
+  }
+}
+
+std::optional<Value> CloudFunctions::store_get(const stacks::StackComponent& caller, const std::string& store,
+                                               const std::string& stack, const std::string& component, const std::string& key) {
+  StoreAccess access = store_access(store, stack, component, key, "read_role_arn");
+  if (auto it = parameters_.find(access.cache_key); it != parameters_.end()) {
     if (it->second.error) std::rethrow_exception(it->second.error);
     return it->second.value;
   }
   Entry entry;
   try {
-    ReadIdentity who;
-    std::string identity = str_of(config.get("identity"));
-    if (!identity.empty()) {
-      who = identities_.named(identity);
-    } else if (!component.empty()) {
-      try {
-        Target& t = target(component, stack);
-        who = identity_for(t, &caller);
-      } catch (const Error& e) {
-        if (e.kind() != ErrorKind::Stack) throw;
-        who = identity_for(target(caller.component, caller.stack), &caller);
-      }
-    } else {
-      who = identity_for(target(caller.component, caller.stack), &caller);
-    }
-    std::string region = str_of(options.get("region"));
-    if (region.empty()) region = who.region;
-    aws::Credentials creds = who.credentials;
-    std::string role = str_of(options.get("read_role_arn"));
-    if (!role.empty()) {
-      StateLocation as_role;
-      as_role.role_arn = role;
-      as_role.region = region;
-      creds = credentials_for(as_role, who);
-    }
-    log::debug("Reading store parameter store={} name={} identity={}", store, name, who.name.empty() ? "(environment credentials)" : who.name);
-    aws::SsmClient ssm(aws::ClientContext{transport_, clock_, env_}, aws::ClientOptions{region, "", {}, {}});
-    std::optional<std::string> raw = ssm.get_parameter(creds, name);
+    resolve(access, caller, stack, component);
+    log::debug("Reading store parameter store={} name={} identity={}", store, access.name,
+               access.who.name.empty() ? "(environment credentials)" : access.who.name);
+    aws::SsmClient ssm(aws::ClientContext{transport_, clock_, env_}, aws::ClientOptions{access.region, "", {}, {}});
+    std::optional<std::string> raw = ssm.get_parameter(access.credentials, access.name);
     if (raw) entry.value = decode_parameter(*raw);
   } catch (...) {
     entry.error = std::current_exception();
   }
-  parameters_[cache_key] = entry;
+  parameters_[access.cache_key] = entry;
   if (entry.error) std::rethrow_exception(entry.error);
   return entry.value;
+}
+
+void CloudFunctions::store_set(const stacks::StackComponent& component, const std::string& store, const std::string& key,
+                               const Value& value) {
+  if (value.is_null())
+    throw Error(ErrorKind::Stack, "cannot store a null value for key `" + key + "` in store `" + store + "` (component `" +
+                                      component.component + "` in stack `" + component.stack + "`)");
+  StoreAccess access = store_access(store, component.stack, component.component, key, "write_role_arn");
+  resolve(access, component, component.stack, component.component);
+  // As upstream's SSM store writes (pkg/store/providers/aws_ssm_param_store.go): the value JSON-encoded, a String
+  // parameter, overwritten; `!store` decodes it again.
+  log::debug("Writing store parameter store={} name={} identity={}", store, access.name,
+             access.who.name.empty() ? "(environment credentials)" : access.who.name);
+  aws::SsmClient ssm(aws::ClientContext{transport_, clock_, env_}, aws::ClientOptions{access.region, "", {}, {}});
+  ssm.put_parameter(access.credentials, access.name, to_json(value));
+  parameters_.erase(access.cache_key);
+}
+
+std::optional<Value> CloudFunctions::fresh_terraform_output(const stacks::StackComponent& component) {
+  outputs_cache_.erase(component.component + "\x1f" + component.stack);
+  return terraform_output(component, component.component, component.stack);
 }
 
 Value CloudFunctions::aws(const stacks::StackComponent& caller, const std::string& function) {

@@ -88,6 +88,12 @@ class CloudFunctions final : public stacks::ExternalFunctions {
   Value aws(const stacks::StackComponent& caller, const std::string& function) override;
   void prefetch_states(const std::vector<stacks::StateReference>& references) override;
 
+  // Writes `value` to a store under the component's key, as the store's `identity` or the component's (with the
+  // store's `write_role_arn`): what a `store` hook does after an apply (cli/hooks.cpp).
+  void store_set(const stacks::StackComponent& component, const std::string& store, const std::string& key, const Value& value);
+  // The component's outputs read now (`terraform output -json`), not from this command's cache.
+  std::optional<Value> fresh_terraform_output(const stacks::StackComponent& component);
+
   // Number of state objects read from a backend (for tests).
   std::size_t state_reads() const { return state_reads_; }
 
@@ -101,6 +107,20 @@ class CloudFunctions final : public stacks::ExternalFunctions {
     std::optional<Value> value;
     std::exception_ptr error;
   };
+  // A store parameter: its name, and who reads or writes it (filled in by resolve).
+  struct StoreAccess {
+    std::string name, cache_key;
+    Value config;             // stores.<store>
+    const char* role_option;  // read_role_arn or write_role_arn
+    ReadIdentity who;
+    std::string region;
+    aws::Credentials credentials;
+  };
+  // Throws Error for a store that is missing or of an unsupported type.
+  StoreAccess store_access(const std::string& store, const std::string& stack, const std::string& component,
+                           const std::string& key, const char* role_option);
+  // The store's `identity`, else the referenced component's, else the caller's; its region and role.
+  void resolve(StoreAccess& access, const stacks::StackComponent& caller, const std::string& stack, const std::string& component);
   // Engine lookups and identity resolution run on the calling thread only.
   Target& target(const std::string& component, const std::string& stack);
   // The target's section with templates rendered (not needed to choose its identity, so a template function

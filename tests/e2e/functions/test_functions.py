@@ -269,6 +269,63 @@ class Functions(unittest.TestCase):
         self.assertEqual(v["routes_out"], "10.0.0.0/8")
 
 
+    def hooked(self, hook: str) -> None:
+        """A `vpc-hooked` instance in plat-use2-dev (its own workspace and state) with `hook` under hooks."""
+        path = os.path.join(self.repo, "stacks", "catalog", "vpc", "hook-test.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("components:\n  terraform:\n    vpc-hooked:\n      metadata:\n        component: vpc\n"
+                    "        inherits: [vpc]\n      hooks:\n" + hook)
+        manifest = os.path.join(self.repo, DEV_STACK)
+        with open(manifest, encoding="utf-8") as f:
+            original = f.read()
+        self.addCleanup(restore, manifest, original)
+        self.addCleanup(lambda: os.path.exists(path) and os.remove(path))
+        with open(manifest, "a", encoding="utf-8") as f:
+            f.write("  - catalog/vpc/hook-test\n")
+
+    def test_store_hooks_write_outputs_after_apply_as_the_stacks_identity(self):
+        self.hooked("        store-outputs:\n          events: [after-terraform-apply]\n          command: store\n"
+                    "          name: acme-ssm\n          outputs:\n            vpc_id: .vpc_id\n"
+                    "            subnets: .subnet_cidrs\n            team: platform\n")
+        p = self.ok("terraform", "apply", "vpc-hooked", "-s", "plat-use2-dev", "-auto-approve", "-no-color",
+                    "--logs-level", "Debug")
+        self.assertIn("Store hook writes hook=store-outputs store=acme-ssm key=vpc_id", p.stderr)
+        self.assertIn("Writing store parameter store=acme-ssm name=/atmos/plat/use2/dev/vpc-hooked/vpc_id identity=plat-dev/terraform",
+                      p.stderr)
+        text = self.ok("terraform", "output", "vpc-hooked", "-s", "plat-use2-dev", "--", "-json").stdout
+        out = json.loads(text[text.index("\n{") + 1:])  # after init's and workspace's lines
+        written = {}
+        for key in ("vpc_id", "subnets", "team"):
+            got = self.ok("auth", "exec", "--identity", "plat-dev/terraform", "--", "aws", "ssm", "get-parameter",
+                          "--region", "us-east-2", "--name", "/atmos/plat/use2/dev/vpc-hooked/" + key, "--output", "json")
+            written[key] = json.loads(json.loads(got.stdout)["Parameter"]["Value"])
+        self.assertEqual(written, {"vpc_id": out["vpc_id"]["value"], "subnets": out["subnet_cidrs"]["value"], "team": "platform"})
+        v = self.vars_with("        hooked_vpc: !store acme-ssm vpc-hooked vpc_id\n")
+        self.assertEqual(v["hooked_vpc"], out["vpc_id"]["value"])
+
+    def test_unsupported_hooks_stop_terraform_before_it_runs(self):
+        cases = {
+            "        lint:\n          kind: command\n          events: [after-terraform-apply]\n":
+                "hook `lint` of component `vpc-hooked` in stack `plat-use2-dev`: the hook kind `command` is not supported",
+            "        early:\n          command: store\n          events: [before-terraform-plan]\n          name: acme-ssm\n"
+            "          outputs: {a: .vpc_id}\n":
+                "the event `before-terraform-plan` is not supported for store hooks",
+            "        nowhere:\n          command: store\n          events: [after-terraform-apply]\n          name: vault\n"
+            "          outputs: {a: .vpc_id}\n":
+                "store `vault` not found in the `stores` section of atmos.yaml",
+        }
+        for hook, message in cases.items():
+            with self.subTest(message=message):
+                self.hooked(hook)
+                for command in ("plan", "apply"):
+                    p = self.run_atmos("terraform", command, "vpc-hooked", "-s", "plat-use2-dev", "-auto-approve")
+                    self.assertEqual(p.returncode, 1, p.stderr)
+                    self.assertIn(message, p.stderr)
+                    self.assertNotIn("Terraform", p.stdout)
+                    self.doCleanups()
+                    self.hooked(hook)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
