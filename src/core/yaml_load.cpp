@@ -549,7 +549,7 @@ class Loader {
       }
       if (key.is_map() || key.is_list()) {
         errors_.insert(errors_.begin() + static_cast<long>(value_errors),
-                       DecodeError{true, "invalid map key: " + go_syntax(key), rec.mark.line + 1, rec.mark.column + 1});
+                       DecodeError{true, invalid_key_text(key), rec.mark.line + 1, rec.mark.column + 1});
         continue;
       }
       if (key.is_null()) {
@@ -667,35 +667,49 @@ class Loader {
     return out + "\"";
   }
 
-  // Go's %#v of a decoded value, as in "invalid map key: map[string]interface {}{"a":1}".
-  static std::string go_syntax(const Value& v) {
+  // Go's %#v of a decoded value, as in "invalid map key: map[string]interface {}{"a":1}". Appends to `out`, so a
+  // key nested 10,000 levels deep costs its length, not its length times its depth.
+  static void go_syntax(const Value& v, std::string& out) {
     switch (v.kind()) {
-      case Kind::Null: return "interface {}(nil)";
-      case Kind::Bool: return v.as_bool() ? "true" : "false";
-      case Kind::Int: return std::to_string(v.as_int());
+      case Kind::Null: out += "interface {}(nil)"; return;
+      case Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
+      case Kind::Int: out += std::to_string(v.as_int()); return;
       case Kind::Uint: {
         char buf[24];
         std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v.as_uint()));
-        return buf;
+        out += buf;
+        return;
       }
-      case Kind::Float: return format_go_float(v.as_float(), 'g');
-      case Kind::String: return go_quote(v.as_string());
+      case Kind::Float: out += format_go_float(v.as_float(), 'g'); return;
+      case Kind::String: out += go_quote(v.as_string()); return;
       case Kind::List: {
-        std::string out = "[]interface {}{";
-        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + go_syntax(v.as_list()[i]);
-        return out + "}";
+        out += "[]interface {}{";
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          if (i) out += ", ";
+          go_syntax(v.as_list()[i], out);
+        }
+        out += "}";
+        return;
       }
       case Kind::Map: {
-        std::string out = "map[string]interface {}{";
+        out += "map[string]interface {}{";
         bool first = true;
         for (const auto& [k, item] : v.as_map()) {
-          out += (first ? "" : ", ") + go_quote(k) + ":" + go_syntax(item);
+          if (!first) out += ", ";
+          out += go_quote(k) + ":";
+          go_syntax(item, out);
           first = false;
         }
-        return out + "}";
+        out += "}";
+        return;
       }
     }
-    return "";
+  }
+
+  static std::string invalid_key_text(const Value& key) {
+    std::string out = "invalid map key: ";
+    go_syntax(key, out);
+    return out;
   }
 
   // A decode-time problem, in yaml.v3's decode order. Fatal ones (yaml.v3's failf) stop decoding, so the first

@@ -134,6 +134,16 @@ TEST(YamlLoad, NestingBeyondTenThousandLevelsIsYamlV3sError) {
   EXPECT_EQ(deep_yaml_error("a: 1\nb: " + repeat("[", 10001)), "yaml: line 2: exceeded max depth of 10000");
 }
 
+// Found by scripts/fuzz yaml (tests/fuzz/yaml/deep-complex-key-flow-nesting.yaml): flow collections nested under a
+// complex key (`? [[[…`) recurse in the loader like any others; on a deep stack they load or fail cleanly.
+TEST(YamlLoad, FlowNestingUnderAComplexKeyIsBoundedToo) {
+  EXPECT_EQ(deep_yaml_error("vars:\n   nams.s \n? " + repeat("[", 1100)).substr(0, 12), "yaml: line 3");
+  // A list is not a valid map key in Go either (yaml.v3 prints the key with %#v).
+  EXPECT_EQ(deep_yaml_error("? " + repeat("[", 3) + repeat("]", 3) + "\n: v\n"),
+            "yaml: invalid map key: []interface {}{[]interface {}{[]interface {}{}}}");
+  EXPECT_EQ(deep_yaml_error("? " + repeat("[", 10001)), "yaml: exceeded max depth of 10000");
+}
+
 TEST(YamlLoad, NestingOfExactlyTenThousandLevelsLoads) {
   EXPECT_EQ(deep_yaml_error(repeat("[", 10000) + repeat("]", 10000)), "");
   EXPECT_EQ(deep_yaml_error(repeat(repeat("- ", 1000) + "\n", 1024 / 2)), "");
