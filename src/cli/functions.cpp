@@ -21,8 +21,6 @@
 #include "stacks/provenance.hpp"
 #include "terraform/runner.hpp"
 
-extern char** environ;
-
 namespace atmos::cli {
 namespace {
 
@@ -206,21 +204,11 @@ class CapturingProcesses final : public terraform::ProcessRunner {
   terraform::RealProcessRunner real_;
 };
 
-terraform::EnvMap os_environment() {
-  terraform::EnvMap env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string entry(*e);
-    auto eq = entry.find('=');
-    if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return env;
-}
-
 std::optional<Value> terraform_outputs(const config::CliConfig& cfg, const stacks::StackComponent& sc, const Value& section,
                                        const functions::ReadIdentity& who) {
   terraform::RealFileSystem files;
   CapturingProcesses processes;
-  terraform::RunnerServices services{files, processes, os_environment()};
+  terraform::RunnerServices services{files, processes, terraform::process_environment()};
   services.identity = [&who](const Value&, const terraform::IdentitySelection&) {
     return terraform::IdentityEnvironment{who.env_set, who.env_unset};
   };

@@ -16,7 +16,6 @@
 #include "stacks/engine.hpp"
 #include "terraform/runner.hpp"
 
-extern char** environ;
 
 namespace atmos::cli {
 namespace {
@@ -67,16 +66,6 @@ std::vector<std::string> normalise_identity_flag(std::vector<std::string> args) 
     if (!has_value) args[i] = "--identity=";
   }
   return args;
-}
-
-terraform::EnvMap os_environment() {
-  terraform::EnvMap env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string entry(*e);
-    auto eq = entry.find('=');
-    if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return env;
 }
 
 terraform::RunnerSettings settings_from(const config::CliConfig& cfg, const ParsedArgs& args) {
@@ -236,7 +225,7 @@ int run_generate(const std::vector<std::string>& argv) {
   terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", argv[0]}, &args);
   terraform::RealFileSystem files;
   terraform::RealProcessRunner processes;
-  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, terraform::process_environment()});
   if (argv[0] == "varfile") runner.generate_varfile(target, args.get("file"), args.flag("dry-run"));
   else runner.generate_backend(target, args.flag("dry-run"));
   return 0;
@@ -265,7 +254,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   terraform::RealProcessRunner real_processes;
   EndpointProcessRunner processes(real_processes);
   bool endpoint = credentials_endpoint_enabled(cfg, args);
-  terraform::RunnerServices services{files, processes, os_environment()};
+  terraform::RunnerServices services{files, processes, terraform::process_environment()};
   if (inv.subcommand == "version") {
     terraform::Runner runner(settings, services);
     std::string command = settings.command.empty() ? cfg.terraform_command : settings.command;

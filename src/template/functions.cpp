@@ -214,6 +214,25 @@ FuncTable atmos_functions(const Environment& env, bool sprig, bool gomplate) {
 
 namespace {
 
+// Sprig's contains/hasPrefix/hasSuffix and Gomplate's strings.Contains/HasPrefix/HasSuffix: (needle, haystack),
+// named `prefix` + name in the table and by the bare name in arity errors, as each library names them.
+void add_substring_tests(FuncTable& t, const std::string& prefix, const char* contains, const char* has_prefix,
+                         const char* has_suffix) {
+  t.add(prefix + contains, [contains](Args a) {
+    arity(contains, a, 2);
+    return Value(to_text(a[1]).find(to_text(a[0])) != std::string::npos);
+  });
+  t.add(prefix + has_prefix, [has_prefix](Args a) {
+    arity(has_prefix, a, 2);
+    return Value(to_text(a[1]).rfind(to_text(a[0]), 0) == 0);
+  });
+  t.add(prefix + has_suffix, [has_suffix](Args a) {
+    arity(has_suffix, a, 2);
+    std::string s = to_text(a[1]), x = to_text(a[0]);
+    return Value(s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0);
+  });
+}
+
 void add_sprig(FuncTable& t, const Environment& env) {
   // Sprig: defaults and flow.
   t.add("env", [&env](Args a) {
@@ -274,19 +293,7 @@ void add_sprig(FuncTable& t, const Environment& env) {
     }
     return Value(out);
   });
-  t.add("contains", [](Args a) {
-    arity("contains", a, 2);
-    return Value(to_text(a[1]).find(to_text(a[0])) != std::string::npos);
-  });
-  t.add("hasPrefix", [](Args a) {
-    arity("hasPrefix", a, 2);
-    return Value(to_text(a[1]).rfind(to_text(a[0]), 0) == 0);
-  });
-  t.add("hasSuffix", [](Args a) {
-    arity("hasSuffix", a, 2);
-    std::string s = to_text(a[1]), x = to_text(a[0]);
-    return Value(s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0);
-  });
+  add_substring_tests(t, "", "contains", "hasPrefix", "hasSuffix");
   t.add("quote", [](Args a) {
     std::string out;
     for (const auto& v : a)
@@ -547,19 +554,7 @@ void add_gomplate(FuncTable& t) {
     for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
     return Value(s);
   });
-  t.add("strings.Contains", [](Args a) {
-    arity("Contains", a, 2);
-    return Value(to_text(a[1]).find(to_text(a[0])) != std::string::npos);
-  });
-  t.add("strings.HasPrefix", [](Args a) {
-    arity("HasPrefix", a, 2);
-    return Value(to_text(a[1]).rfind(to_text(a[0]), 0) == 0);
-  });
-  t.add("strings.HasSuffix", [](Args a) {
-    arity("HasSuffix", a, 2);
-    std::string s = to_text(a[1]), x = to_text(a[0]);
-    return Value(s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0);
-  });
+  add_substring_tests(t, "strings.", "Contains", "HasPrefix", "HasSuffix");
   t.add("strings.Trim", [](Args a) {
     arity("Trim", a, 2);
     return Value(trim_set(to_text(a[1]), to_text(a[0]), true, true));

@@ -4,6 +4,8 @@
 
 #include "core/json_emit.hpp"
 
+extern char** environ;
+
 namespace atmos::terraform {
 
 std::string go_format_v(const Value& v) {
@@ -61,6 +63,16 @@ std::string plugin_cache_dir(const EnvMap& os_env, const std::vector<std::pair<s
   if (cache.empty()) cache = get("XDG_CACHE_HOME");
   if (cache.empty()) cache = get("HOME") + "/.cache";
   return cache + "/atmos/terraform/plugins";
+}
+
+EnvMap process_environment() {
+  EnvMap env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string_view::npos) env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
 }
 
 EnvMap child_environment(const EnvMap& os_env, const Value& component_env, const IdentityEnvironment& identity,

@@ -39,6 +39,9 @@ std::string plugin_cache_dir(const EnvMap& os_env, const std::vector<std::pair<s
 EnvMap child_environment(const EnvMap& os_env, const Value& component_env, const IdentityEnvironment& identity,
                          const EnvironmentSettings& settings, const std::string& plugin_cache);
 
+// This process's own environment (`environ`), the `os_env` of child_environment.
+EnvMap process_environment();
+
 // `KEY=VALUE` strings for execve.
 std::vector<std::string> env_entries(const EnvMap& env);
 
