@@ -272,10 +272,14 @@ std::optional<std::string> root(const std::string& dir) {
   }
 }
 
-std::optional<std::string> head_sha(const std::string& dir) {
+// The git directory of the working tree holding `dir`.
+std::optional<fs::path> git_dir_of(const std::string& dir) {
   auto r = root(dir);
-  if (!r) return std::nullopt;
-  auto gd = git_dir(*r);
+  return r ? git_dir(*r) : std::nullopt;
+}
+
+std::optional<std::string> head_sha(const std::string& dir) {
+  auto gd = git_dir_of(dir);
   if (!gd) return std::nullopt;
   auto head = read_trimmed(*gd / "HEAD");
   if (!head) return std::nullopt;
@@ -284,9 +288,7 @@ std::optional<std::string> head_sha(const std::string& dir) {
 }
 
 std::optional<std::string> branch(const std::string& dir) {
-  auto r = root(dir);
-  if (!r) return std::nullopt;
-  auto gd = git_dir(*r);
+  auto gd = git_dir_of(dir);
   if (!gd) return std::nullopt;
   auto head = read_trimmed(*gd / "HEAD");
   if (!head) return std::nullopt;
@@ -297,9 +299,7 @@ std::optional<std::string> branch(const std::string& dir) {
 }
 
 std::optional<std::string> origin_url(const std::string& dir) {
-  auto r = root(dir);
-  if (!r) return std::nullopt;
-  auto gd = git_dir(*r);
+  auto gd = git_dir_of(dir);
   if (!gd) return std::nullopt;
   auto config = read_file_if_exists((common_dir(*gd) / "config").string());
   if (!config) return std::nullopt;
