@@ -269,6 +269,18 @@ class Functions(unittest.TestCase):
         self.assertEqual(v["routes_out"], "10.0.0.0/8")
 
 
+    def test_one_sign_in_serves_the_references_and_terraform(self):
+        # A person with no session yet: the cross-account read (core-network/terraform) and Terraform's identity
+        # (plat-dev/terraform) come through the same SSO provider, which signs in once for the whole command.
+        fresh = tempfile.mkdtemp(prefix="fresh-", dir=self.tmp)
+        dirs = {name: os.path.join(fresh, name.lower()) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+        lab("/_lab/counters/reset", {})
+        p = self.ok("terraform", "plan", "vpc", "-s", "plat-use2-dev", "-no-color", **dirs)
+        self.assertIn('transit_gateway_id = "tgw-0a1b2c3d4e5f"', p.stdout)
+        self.assertIn("Running as plat-dev/terraform", p.stderr)
+        counts = lab("/_lab/counters")["counts"]
+        self.assertEqual(counts.get("sso-oidc:StartDeviceAuthorization"), 1, counts)
+
     def hooked(self, hook: str) -> None:
         """A `vpc-hooked` instance in plat-use2-dev (its own workspace and state) with `hook` under hooks."""
         path = os.path.join(self.repo, "stacks", "catalog", "vpc", "hook-test.yaml")
