@@ -154,6 +154,14 @@ std::vector<HelpCommand> build_tree() {
                {"atmos terraform generate varfile vpc -s plat-use2-dev"}});
   t.push_back({"terraform generate backend", "Write the component's backend.tf.json", "terraform generate backend <component> -s <stack> [flags]",
                {kStack, kDryRun}, {"atmos terraform generate backend vpc -s plat-use2-dev"}});
+  t.push_back({"terraform generate files", "Write (or with --clean remove) the files of the generate section",
+               "terraform generate files [<component> -s <stack> | --all] [flags]",
+               {kStack, {"all", 0, "", "Every component in every stack", "false"},
+                {"stacks", 0, "strings", "With --all: only these stacks (globs over names or manifest paths)", ""},
+                {"components", 0, "strings", "With --all: only these components", ""}, kDryRun,
+                {"clean", 0, "", "Delete the generated files instead of writing them", "false"}},
+               {"atmos terraform generate files vpc -s plat-use2-dev", "atmos terraform generate files --all --dry-run",
+                "atmos terraform generate files --all --clean"}});
 
   t.push_back({"auth", "Sign in to AWS and hand credentials to commands", "auth [command]", {},
                {"atmos auth login --provider acme-sso", "atmos auth whoami --identity plat-dev/terraform"}});

@@ -1,5 +1,6 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
 // varfile|backend` and `terraform version` (docs/architecture.md#one-command-from-argv-to-terraform).
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 #include "cli/context.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
+#include "core/glob.hpp"
 #include "core/log.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
@@ -219,21 +221,77 @@ class TerraformIdentity {
   std::string description_;
 };
 
-int run_generate(const std::vector<std::string>& argv) {
-  if (argv.empty() || (argv[0] != "varfile" && argv[0] != "backend"))
-    throw Error(ErrorKind::Usage, "unknown command \"" + (argv.empty() ? std::string() : argv[0]) +
-                                      "\" for \"atmos terraform generate\": use varfile or backend");
+// Every non-abstract Terraform component instance, in manifest order, whose stack (canonical name, file key or the
+// file key's last segment, each a glob) matches one of `stacks` and whose name is one of `components` (empty
+// filters keep everything).
+std::vector<terraform::Target> all_targets(const config::CliConfig& cfg, const ParsedArgs& args, const std::vector<std::string>& stacks,
+                                           const std::vector<std::string>& components, const std::vector<std::string>& cli_args) {
+  stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
+  auto stack_matches = [&](const std::string& stack, const std::string& file_key) {
+    if (stacks.empty()) return true;
+    std::string base = std::filesystem::path(file_key).filename().string();
+    for (const auto& pattern : stacks)
+      if (glob_match(pattern, stack) || glob_match(pattern, file_key) || glob_match(pattern, base)) return true;
+    return false;
+  };
+  std::vector<terraform::Target> out;
+  for (const auto& m : engine.manifests()) {
+    for (const auto& [name, section] : m.terraform.as_map()) {
+      if (!components.empty() && std::find(components.begin(), components.end(), name) == components.end()) continue;
+      if (section.at({"metadata", "type"}).is_string() && section.at({"metadata", "type"}).as_string() == "abstract") continue;
+      std::string stack = engine.stack_name(m, section);
+      if (!stack_matches(stack, m.file_key)) continue;
+      stacks::StackComponent sc{&m, name, section, stack};
+      out.push_back(terraform::Target{name, stack, engine.workspace(sc), engine.describe_component(sc, cli_args, false)});
+    }
+  }
+  return out;
+}
+
+// `atmos terraform generate files [<component> -s <stack> | --all [--stacks ...] [--components ...]] [--dry-run] [--clean]`.
+int generate_files(const std::vector<std::string>& argv) {
   std::vector<FlagSpec> specs = terraform_flags();
-  if (argv[0] == "varfile") specs.push_back({"file", 'f', false});
-  ParsedArgs args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()), specs);
-  if (args.positionals.size() != 1)
-    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  specs.push_back({"clean", 0, true});
+  specs.push_back({"stacks", 0, false});
+  ParsedArgs args = parse_args(argv, specs);
+  bool all = args.flag("all");
+  if (all && !args.positionals.empty())
+    throw Error(ErrorKind::Usage, "invalid flag: cannot specify both a component and --all");
+  if (!all && args.positionals.size() != 1)
+    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component` (or --all)");
+  if (!all && args.get("stack").empty()) throw Error(ErrorKind::Usage, "`--stack` (`-s`) is required with a component");
   config::CliConfig cfg = load_config(args);
-  terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", argv[0]}, &args);
+  const std::vector<std::string> cli_args{"terraform", "generate", "files"};
+  std::vector<terraform::Target> targets;
+  if (all) targets = all_targets(cfg, args, args.list("stacks"), args.list("components"), cli_args);
+  else targets.push_back(resolve_target(cfg, args.positionals[0], args.get("stack"), cli_args, &args));
   terraform::RealFileSystem files;
   terraform::RealProcessRunner processes;
   terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
-  if (argv[0] == "varfile") runner.generate_varfile(target, args.get("file"), args.flag("dry-run"));
+  std::size_t count = 0;
+  for (const auto& target : targets) count += runner.generate_files(target, args.flag("dry-run"), args.flag("clean"));
+  if (count == 0) log::info("No generate section found");
+  return 0;
+}
+
+int run_generate(const std::vector<std::string>& argv) {
+  std::string sub = argv.empty() ? std::string() : argv[0];
+  std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
+  if (sub == "files") return generate_files(rest);
+  if (sub != "varfile" && sub != "backend")
+    throw Error(ErrorKind::Usage, "unknown command \"" + sub + "\" for \"atmos terraform generate\": use varfile, backend or files");
+  std::vector<FlagSpec> specs = terraform_flags();
+  if (sub == "varfile") specs.push_back({"file", 'f', false});
+  ParsedArgs args = parse_args(rest, specs);
+  if (args.positionals.size() != 1)
+    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  config::CliConfig cfg = load_config(args);
+  terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", sub}, &args);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
+  if (sub == "varfile") runner.generate_varfile(target, args.get("file"), args.flag("dry-run"));
   else runner.generate_backend(target, args.flag("dry-run"));
   return 0;
 }

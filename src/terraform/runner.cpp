@@ -7,6 +7,7 @@
 #include "core/json_emit.hpp"
 #include "core/log.hpp"
 #include "core/yaml_emit.hpp"
+#include "terraform/generate_section.hpp"
 #include "terraform/generated_files.hpp"
 
 namespace atmos::terraform {
@@ -109,6 +110,7 @@ RunnerSettings runner_settings(const config::CliConfig& cfg, const std::string& 
   s.deploy_run_init = tf({"deploy_run_init"}, false);
   s.init_run_reconfigure = tf({"init_run_reconfigure"}, false);
   s.auto_generate_backend_file = tf({"auto_generate_backend_file"}, false);
+  s.auto_generate_files = tf({"auto_generate_files"}, false);
   s.init_pass_vars = tf({"init", "pass_vars"}, false);
   s.skip_planfile = tf({"plan", "skip_planfile"}, false);
   s.shell_prompt = cfg.get_string({"components", "terraform", "shell", "prompt"});
@@ -243,6 +245,10 @@ int Runner::run(const Invocation& requested, const Target& target) {
                 "Base path to terraform components must be provided in 'components.terraform.base_path' config or "
                 "'ATMOS_COMPONENTS_TERRAFORM_BASE_PATH' ENV variable");
   ComponentPaths paths = paths_of(target);
+  const bool generates = !generated_file_names(section.get("generate")).empty();
+  // Like upstream, a component may consist of generated files only: its directory is created for them.
+  if (generates && settings_.auto_generate_files && !requested.dry_run && !services_.files.is_directory(paths.dir))
+    services_.files.create_directories(paths.dir, kCacheDirMode);
   if (!services_.files.is_directory(paths.dir))
     throw Error(ErrorKind::Stack, "invalid Terraform component")
         .explain("'" + target.component + "' points to the Terraform component '" + paths.final_component +
@@ -258,6 +264,13 @@ int Runner::run(const Invocation& requested, const Target& target) {
       log::debug("Variables for the component in the stack component={} stack={}\n{}", target.component, target.stack,
                  to_yaml(vars_of(section)));
     if (!requested.from_plan) write(join(paths.dir, paths.varfile), vars_of(section), kVarfileMode, dry);
+  }
+  if (generates && settings_.auto_generate_files) {
+    generate_files(target, dry, false);
+  } else if (generates) {
+    log::warn("The generate section of the component is not written because components.terraform.auto_generate_files "
+              "is false; run `atmos terraform generate files {} -s {}` or enable it component={}",
+              target.component, target.stack, target.component);
   }
   if (settings_.auto_generate_backend_file) {
     // Like upstream, a dry run does not build the document, so a missing backend_type is reported only for real.
@@ -344,6 +357,37 @@ std::string Runner::generate_backend(const Target& target, bool dry_run) {
   std::string path = join(paths.dir, "backend.tf.json");
   write(path, document, kGeneratedMode, dry_run);
   return path;
+}
+
+std::size_t Runner::generate_files(const Target& target, bool dry_run, bool clean) {
+  Value generate = target.section.get("generate");
+  std::vector<std::string> names = generated_file_names(generate);
+  if (names.empty()) return 0;
+  ComponentPaths paths = paths_of(target);
+  if (clean) {
+    for (const auto& name : names) {
+      std::string path = join(paths.dir, name);
+      if (dry_run) std::fprintf(services_.notices, "Would delete %s\n", path.c_str());
+      else if (services_.files.remove_file(path)) std::fprintf(services_.notices, "Deleted %s\n", path.c_str());
+    }
+    return names.size();
+  }
+  Value context = generate_template_context(target.section, target.component, target.stack, target.workspace);
+  std::vector<std::string> texts;
+  for (const auto& name : names) texts.push_back(render_generated_file(name, generate.get(name), context));
+  if (!dry_run && !services_.files.is_directory(paths.dir)) services_.files.create_directories(paths.dir, kCacheDirMode);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string path = join(paths.dir, names[i]);
+    if (dry_run) {
+      std::fprintf(services_.notices, "Would generate %s\n", path.c_str());
+      continue;
+    }
+    std::optional<std::string> existing = services_.files.read_file(path);
+    if (existing && *existing == texts[i]) continue;
+    services_.files.write_file(path, texts[i], kGeneratedMode);
+    std::fprintf(services_.notices, "%s %s\n", existing ? "Updated" : "Created", path.c_str());
+  }
+  return names.size();
 }
 
 int Runner::version(const std::string& command) {

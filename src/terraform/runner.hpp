@@ -49,6 +49,7 @@ struct RunnerSettings {
   bool deploy_run_init = false;
   bool init_run_reconfigure = false;
   bool auto_generate_backend_file = false;
+  bool auto_generate_files = false;  // write the `generate` section before every command
   bool init_pass_vars = false;
   bool skip_planfile = false;
   std::string command;          // --terraform-command; empty = the section's `command`
@@ -91,6 +92,10 @@ class Runner {
   std::string generate_varfile(const Target& target, const std::string& file, bool dry_run);
   // `atmos terraform generate backend`: writes backend.tf.json; returns the path.
   std::string generate_backend(const Target& target, bool dry_run);
+  // `atmos terraform generate files`: writes (or with `clean` removes) the files of the `generate` section, reporting
+  // each change on the notices stream. All files are rendered before any is written, so a bad one writes nothing.
+  // Returns the number of files in the section.
+  std::size_t generate_files(const Target& target, bool dry_run, bool clean);
   // `atmos terraform version`: no stack needed.
   int version(const std::string& command);
 

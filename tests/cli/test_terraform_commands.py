@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the Terraform helpers on a copy of examples/acme with real Terraform, offline (local state):
+the `generate` section, `terraform generate files|varfiles|backends|planfile`, `terraform clean`, `plan-diff`, and
+the guard that stops commands on configuration this binary does not act on. Run: test_terraform_commands.py BINARY"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACME = os.path.join(HERE, "..", "..", "examples", "acme")
+LOCAL_STATE = "--auto-generate-backend-file=false"
+DEV = "plat-use2-dev"
+DEV_MANIFEST = os.path.join("stacks", "orgs", "acme", "plat", "dev", "us-east-2.yaml")
+
+GENERATE = """\
+components:
+  terraform:
+    vpc:
+      generate:
+        extra.tf:
+          locals:
+            environment: "{{ .vars.environment }}"
+          output:
+            generated_stage:
+              value: "{{ .vars.stage }}"
+        config.json:
+          stack: "{{ .atmos_stack }}"
+          workspace: "{{ .workspace }}"
+        settings.yaml:
+          component: "{{ .atmos_component }}"
+        README.md: |
+          # {{ .atmos_component }} in {{ .atmos_stack }}
+"""
+GENERATED = ("extra.tf", "config.json", "settings.yaml", "README.md")
+
+
+class TerraformCommands(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="atmos-tfcmds-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.repo = os.path.join(self.tmp, "acme")
+        shutil.copytree(ACME, self.repo)
+        self.vpc = os.path.join(self.repo, "components", "terraform", "vpc")
+        self.env = {"PATH": os.environ.get("PATH", ""), "HOME": os.path.join(self.tmp, "home"),
+                    "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"), "ATMOS_GIT_ROOT_BASEPATH": "false",
+                    "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "CHECKPOINT_DISABLE": "1",
+                    "TF_IN_AUTOMATION": "1", "ATMOS_IDENTITY": "false"}
+
+    def atmos(self, *args, timeout=180):
+        return subprocess.run([BINARY, *args], cwd=self.repo, env=self.env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=timeout)
+
+    def ok(self, *args):
+        p = self.atmos(*args)
+        self.assertEqual(p.returncode, 0, f"atmos {' '.join(args)}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}")
+        return p
+
+    def fails(self, *args):
+        p = self.atmos(*args)
+        self.assertEqual(p.returncode, 1, f"atmos {' '.join(args)}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}")
+        return p
+
+    def add_to_dev(self, name, text):
+        """Writes stacks/catalog/<name>.yaml and imports it into the plat-use2-dev manifest."""
+        with open(os.path.join(self.repo, "stacks", "catalog", name + ".yaml"), "w", encoding="utf-8") as f:
+            f.write(text)
+        with open(os.path.join(self.repo, DEV_MANIFEST), "a", encoding="utf-8") as f:
+            f.write(f"  - catalog/{name}\n")
+
+    def set_atmos(self, key, value):
+        path = os.path.join(self.repo, "atmos.yaml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace("    auto_generate_backend_file: true\n", f"    auto_generate_backend_file: true\n    {key}: {value}\n"))
+
+    def vpc_file(self, name):
+        with open(os.path.join(self.vpc, name), encoding="utf-8") as f:
+            return f.read()
+
+    # The generate section
+
+    def test_generate_section_is_written_before_init_and_clean_removes_it(self):
+        self.add_to_dev("generate", GENERATE)
+        self.set_atmos("auto_generate_files", "true")
+        p = self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn('generated_stage', p.stdout)
+        self.assertIn('= "dev"', p.stdout)
+        self.assertEqual(self.vpc_file("extra.tf"),
+                         'locals {\n  environment = "use2"\n}\noutput "generated_stage" {\n  value = "dev"\n}\n')
+        self.assertEqual(json.loads(self.vpc_file("config.json")), {"stack": DEV, "workspace": DEV})
+        self.assertEqual(self.vpc_file("settings.yaml"), "component: vpc\n")
+        self.assertEqual(self.vpc_file("README.md"), "# vpc in plat-use2-dev\n")
+        self.assertIn("Created " + os.path.join(self.vpc, "extra.tf"), p.stderr)
+        p = self.ok("terraform", "generate", "files", "vpc", "-s", DEV, "--clean")
+        for name in GENERATED:
+            self.assertFalse(os.path.exists(os.path.join(self.vpc, name)), name)
+            self.assertIn("Deleted " + os.path.join(self.vpc, name), p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.vpc, "main.tf")))
+
+    def test_generate_files_command_dry_run_all_and_unchanged_files(self):
+        self.add_to_dev("generate", GENERATE)
+        p = self.ok("terraform", "generate", "files", "vpc", "-s", DEV, "--dry-run")
+        self.assertIn("Would generate " + os.path.join(self.vpc, "extra.tf"), p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, "extra.tf")))
+        p = self.ok("terraform", "generate", "files", "--all", "--stacks", "plat-*-dev", "--components", "vpc")
+        self.assertEqual(p.stderr.count("Created "), len(GENERATED), p.stderr)
+        p = self.ok("terraform", "generate", "files", "--all")
+        self.assertNotIn("Created", p.stderr)
+        self.assertNotIn("Updated", p.stderr)
+        p = self.fails("terraform", "generate", "files", "vpc", "--all")
+        self.assertIn("cannot specify both a component and --all", p.stderr)
+        p = self.fails("terraform", "generate", "files", "vpc")
+        self.assertIn("`--stack` (`-s`) is required", p.stderr)
+
+    def test_generate_section_without_auto_generate_files_is_not_silently_dropped(self):
+        self.add_to_dev("generate", GENERATE)
+        p = self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn("auto_generate_files is false", p.stderr)
+        self.assertIn("atmos terraform generate files vpc -s plat-use2-dev", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, "extra.tf")))
+
+    def test_a_bad_generate_entry_stops_the_run_before_terraform(self):
+        self.add_to_dev("generate", "components:\n  terraform:\n    vpc:\n      generate:\n        bad.tf:\n          output:\n            o: 1\n")
+        self.set_atmos("auto_generate_files", "true")
+        p = self.fails("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn("failed to render the generated file 'bad.tf'", p.stderr)
+        self.assertIn('labeled block output "o" expects a map', p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, ".terraform")), "terraform init must not run")
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
