@@ -69,7 +69,8 @@ std::vector<HelpFlag> terraform_help_flags() {
           {"terraform-dir", 0, "string", "Base directory of Terraform components", ""},
           kTemplates,
           kFunctions,
-          kSkip};
+          kSkip,
+          {"ignore-unsupported", 0, "", "Run although the component uses configuration this binary does not act on (hooks, source, …)", "false"}};
 }
 
 HelpCommand terraform_sub(const std::string& sub, const std::string& summary, std::vector<std::string> examples) {

@@ -45,6 +45,7 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"components", 0, false},
       {"query", 'q', false},
       {"credentials-endpoint", 0, true},
+      {"ignore-unsupported", 0, true},
   };
   return kFlags;
 }
@@ -338,6 +339,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   inv.skip_init = args.flag("skip-init");
   inv.planfile = args.get("planfile");
   inv.from_plan = args.flag("from-plan") || !inv.planfile.empty();
+  inv.ignore_unsupported = args.flag("ignore-unsupported");
   ProcessEnvironment env;
   inv.identity = terraform::select_identity(args.last("identity"), env);
 

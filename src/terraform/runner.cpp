@@ -9,6 +9,7 @@
 #include "core/yaml_emit.hpp"
 #include "terraform/generate_section.hpp"
 #include "terraform/generated_files.hpp"
+#include "terraform/guard.hpp"
 
 namespace atmos::terraform {
 namespace {
@@ -114,6 +115,7 @@ RunnerSettings runner_settings(const config::CliConfig& cfg, const std::string& 
   s.init_pass_vars = tf({"init", "pass_vars"}, false);
   s.skip_planfile = tf({"plan", "skip_planfile"}, false);
   s.shell_prompt = cfg.get_string({"components", "terraform", "shell", "prompt"});
+  s.stores = cfg.raw.get("stores");
   return s;
 }
 
@@ -244,6 +246,12 @@ int Runner::run(const Invocation& requested, const Target& target) {
     throw Error(ErrorKind::Config,
                 "Base path to terraform components must be provided in 'components.terraform.base_path' config or "
                 "'ATMOS_COMPONENTS_TERRAFORM_BASE_PATH' ENV variable");
+  check_unevaluated_tags(section, settings_.env.base_path_abs);
+  std::vector<UnsupportedSetting> unsupported = unsupported_settings(section, settings_.stores, settings_.env.base_path_abs);
+  if (!unsupported.empty() && !requested.ignore_unsupported) throw unsupported_error(target.component, target.stack, unsupported);
+  for (const auto& u : unsupported)
+    log::warn("Ignoring configuration this binary does not act on (--ignore-unsupported) setting=\"{}\" file={}", u.setting,
+              u.source.empty() ? "(unknown)" : u.source);
   ComponentPaths paths = paths_of(target);
   const bool generates = !generated_file_names(section.get("generate")).empty();
   // Like upstream, a component may consist of generated files only: its directory is created for them.
@@ -334,6 +342,7 @@ int Runner::run_shell(const Target& target, const ComponentPaths& paths, EnvMap 
 }
 
 std::string Runner::generate_varfile(const Target& target, const std::string& file, bool dry_run) {
+  check_unevaluated_tags(target.section, settings_.env.base_path_abs);
   ComponentPaths paths = paths_of(target);
   std::string path = file.empty() ? join(paths.dir, paths.varfile) : file;
   write(path, vars_of(target.section), kVarfileMode, dry_run);
@@ -342,6 +351,7 @@ std::string Runner::generate_varfile(const Target& target, const std::string& fi
 
 std::string Runner::generate_backend(const Target& target, bool dry_run) {
   const Value& section = target.section;
+  check_unevaluated_tags(section, settings_.env.base_path_abs);
   std::string type = str_of(section.get("backend_type"));
   if (type.empty())
     throw Error(ErrorKind::Stack, "backend_type is required")
@@ -372,6 +382,7 @@ std::size_t Runner::generate_files(const Target& target, bool dry_run, bool clea
     }
     return names.size();
   }
+  check_unevaluated_tags(target.section, settings_.env.base_path_abs);
   Value context = generate_template_context(target.section, target.component, target.stack, target.workspace);
   std::vector<std::string> texts;
   for (const auto& name : names) texts.push_back(render_generated_file(name, generate.get(name), context));

@@ -29,6 +29,7 @@ struct Invocation {
   bool skip_init = false;
   bool from_plan = false;          // apply a saved plan instead of the varfile
   std::string planfile;            // --planfile (implies from_plan and keeps the file)
+  bool ignore_unsupported = false; // run although the component uses configuration this binary does not act on
   IdentitySelection identity;
 };
 
@@ -55,6 +56,7 @@ struct RunnerSettings {
   std::string command;          // --terraform-command; empty = the section's `command`
   std::string redirect_stderr;  // --redirect-stderr: Terraform's stderr goes to this file ("/dev/stdout" allowed)
   std::string shell_prompt;     // components.terraform.shell.prompt (PS1 of `terraform shell`)
+  Value stores;                 // atmos.yaml `stores` (terraform/guard.hpp)
 };
 
 // Settings from atmos.yaml; `cwd` anchors ATMOS_BASE_PATH.

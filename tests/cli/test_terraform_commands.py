@@ -133,6 +133,53 @@ class TerraformCommands(unittest.TestCase):
         self.assertIn('labeled block output "o" expects a map', p.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.vpc, ".terraform")), "terraform init must not run")
 
+    # The guard
+
+    def test_an_unsupported_setting_stops_plan_naming_it_and_ignore_unsupported_proceeds(self):
+        self.add_to_dev("unsupported", "components:\n  terraform:\n    vpc:\n      hooks:\n        store-outputs:\n"
+                        "          events: [after-terraform-apply]\n          command: store\n"
+                        "      provision:\n        workdir:\n          enabled: true\n")
+        with open(os.path.join(self.repo, "atmos.yaml"), "a", encoding="utf-8") as f:
+            f.write("\nstores:\n  vault:\n    type: hashicorp-vault\n")
+        p = self.fails("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn("component 'vpc' in stack 'plat-use2-dev' uses configuration this binary does not act on", p.stderr)
+        self.assertIn("hooks.store-outputs (kind `store`) in stacks/catalog/unsupported.yaml:6", p.stderr)
+        self.assertIn("provision in stacks/catalog/unsupported.yaml:9", p.stderr)
+        self.assertRegex(p.stderr, r"stores\.vault \(type `hashicorp-vault`\) in atmos\.yaml:\d+")
+        self.assertIn("--ignore-unsupported", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, ".terraform")), "nothing may run")
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, "plat-use2-dev-vpc.terraform.tfvars.json")))
+        p = self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE, "--ignore-unsupported")
+        self.assertIn("1 to add", p.stdout)
+        self.assertIn('setting="hooks.store-outputs (kind `store`)" file=stacks/catalog/unsupported.yaml:6', p.stderr)
+        # Components without such settings are not affected by another component's.
+        p = self.fails("terraform", "plan", "dns-zone", "-s", DEV, LOCAL_STATE)
+        self.assertIn("stores.vault", p.stderr)
+        self.assertNotIn("hooks.store-outputs", p.stderr)
+
+    def test_an_unevaluated_yaml_function_never_reaches_the_varfile(self):
+        self.add_to_dev("tags", "components:\n  terraform:\n    vpc:\n      vars:\n        tags:\n"
+                        "          Owner: !labels owner\n")
+        p = self.fails("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn("the YAML function `!labels` in 'stacks/catalog/tags.yaml:6' was not evaluated", p.stderr)
+        self.assertIn("`vars.tags.Owner` is `!labels owner`", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, "plat-use2-dev-vpc.terraform.tfvars.json")))
+        p = self.fails("terraform", "generate", "varfile", "vpc", "-s", DEV)
+        self.assertIn("`!labels` in 'stacks/catalog/tags.yaml:6'", p.stderr)
+
+    def test_a_skipped_function_is_an_error_too(self):
+        self.add_to_dev("tags", "components:\n  terraform:\n    vpc:\n      env:\n        WHO: !env USER\n")
+        self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        p = self.fails("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE, "--skip", "env")
+        self.assertIn("the YAML function `!env` in 'stacks/catalog/tags.yaml:5' was not evaluated", p.stderr)
+        self.assertIn("--skip", p.stderr)
+
+    def test_an_unknown_tag_names_file_and_line(self):
+        self.add_to_dev("tags", "components:\n  terraform:\n    vpc:\n      vars:\n        x: !nope value\n")
+        p = self.fails("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn("unsupported YAML tag: '!nope' found in file", p.stderr)
+        self.assertIn("catalog/tags.yaml' (line 5)", p.stderr)
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))

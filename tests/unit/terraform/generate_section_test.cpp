@@ -89,10 +89,10 @@ TEST(GenerateSection, BadContentIsAnErrorNamingTheFile) {
             "failed to render the generated file 'x.tf' | labeled block output \"o\" expects a map, got 1");
   EXPECT_EQ(message_of([] { render_generated_file("x.tf", parse_yaml("'not id': 1\n"), context()); }),
             "failed to render the generated file 'x.tf' | 'not id' is not a valid HCL attribute name");
-  EXPECT_NE(message_of([] { render_generated_file("x.md", Value("{{ .nope "), context()); })
-                .find("failed to render the generated file 'x.md' | template: x.md:1"),
+  EXPECT_NE(message_of([] { render_generated_file("notes.txt", Value("{{ .nope "), context()); })
+                .find("failed to render the generated file 'notes.txt' | template: notes.txt:1"),
             std::string::npos);
-  EXPECT_NE(message_of([] { render_generated_file("x.md", parse_yaml("[1]"), context()); }).find("unsupported content type"),
+  EXPECT_NE(message_of([] { render_generated_file("notes.txt", parse_yaml("[1]"), context()); }).find("unsupported content type"),
             std::string::npos);
 }
 
