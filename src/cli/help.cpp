@@ -148,6 +148,13 @@ std::vector<HelpCommand> build_tree() {
   t.push_back(terraform_sub("state", "Advanced state management (list, show, mv, rm, …)", {"atmos terraform state list vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("console", "Interactive console for expressions", {"atmos terraform console vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("shell", "A shell in the component directory with the stack's environment", {"atmos terraform shell vpc -s plat-use2-dev"}));
+  t.push_back({"terraform clean", "Remove what atmos generated for components (varfiles, planfiles, .terraform, generated files)",
+               "terraform clean [<component>] [-s <stack>] [flags]",
+               {kStack, {"everything", 0, "", "Also remove the local state of the stack's workspace (terraform.tfstate.d)", "false"},
+                {"force", 'f', "", "Do not ask for confirmation", "false"},
+                {"skip-lock-file", 0, "", "Keep .terraform.lock.hcl", "false"}, kDryRun},
+               {"atmos terraform clean vpc -s plat-use2-dev --force", "atmos terraform clean --dry-run",
+                "atmos terraform clean vpc -s plat-use2-dev --everything --force"}});
   t.push_back({"terraform generate", "Write generated Terraform files without running Terraform", "terraform generate [command]", {},
                {"atmos terraform generate varfile vpc -s plat-use2-dev", "atmos terraform generate backend vpc -s plat-use2-dev"}});
   t.push_back({"terraform generate varfile", "Write the component's varfile", "terraform generate varfile <component> -s <stack> [flags]",

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include <unistd.h>
+
 #include "cli/args.hpp"
 #include "cli/auth_runtime.hpp"
 #include "cli/child_credentials.hpp"
@@ -224,11 +226,13 @@ class TerraformIdentity {
 
 // Every non-abstract Terraform component instance, in manifest order, whose stack (canonical name, file key or the
 // file key's last segment, each a glob) matches one of `stacks` and whose name is one of `components` (empty
-// filters keep everything).
+// filters keep everything). Without `evaluate_functions` YAML functions stay unevaluated (what `clean` needs does
+// not depend on them, and evaluating them may need credentials).
 std::vector<terraform::Target> all_targets(const config::CliConfig& cfg, const ParsedArgs& args, const std::vector<std::string>& stacks,
-                                           const std::vector<std::string>& components, const std::vector<std::string>& cli_args) {
+                                           const std::vector<std::string>& components, const std::vector<std::string>& cli_args,
+                                           bool evaluate_functions = true) {
   stacks::StackEngine& engine = process_engine(cfg);
-  install_functions(engine, cfg, args);
+  if (evaluate_functions) install_functions(engine, cfg, args);
   auto stack_matches = [&](const std::string& stack, const std::string& file_key) {
     if (stacks.empty()) return true;
     std::string base = std::filesystem::path(file_key).filename().string();
@@ -276,6 +280,73 @@ int generate_files(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// `atmos terraform clean [<component>] [-s <stack>] [--everything] [--force] [--skip-lock-file] [--dry-run]`: removes
+// what atmos and the Terraform runs it started created for the selected component instances (all without a
+// component), nothing else; asks first unless --force, and refuses without a terminal to ask on.
+int run_clean(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.push_back({"everything", 0, true});
+  specs.push_back({"force", 'f', true});
+  specs.push_back({"skip-lock-file", 0, true});
+  ParsedArgs args = parse_args(argv, specs);
+  if (args.positionals.size() > 1) throw Error(ErrorKind::Usage, "invalid arguments: `atmos terraform clean [<component>] [-s <stack>]`");
+  config::CliConfig cfg = load_config(args);
+  const std::vector<std::string> cli_args{"terraform", "clean"};
+  std::vector<terraform::Target> targets;
+  std::string stack = args.get("stack");
+  if (!args.positionals.empty() && !stack.empty()) {
+    targets.push_back(resolve_target(cfg, args.positionals[0], stack, cli_args, nullptr));
+  } else {
+    std::vector<std::string> components;
+    if (!args.positionals.empty()) components.push_back(args.positionals[0]);
+    targets = all_targets(cfg, args, stack.empty() ? std::vector<std::string>{} : std::vector<std::string>{stack}, components,
+                          cli_args, false);
+    if (targets.empty() && !args.positionals.empty())
+      throw Error(ErrorKind::Stack, "component '" + args.positionals[0] + "' is not defined in any stack" +
+                                        (stack.empty() ? std::string() : " matching '" + stack + "'"));
+  }
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
+  std::vector<std::string> found;
+  std::set<std::string> seen;
+  for (const auto& target : targets) {
+    for (const auto& path : runner.clean_paths(target, args.flag("everything"), args.flag("skip-lock-file"))) {
+      std::error_code ec;
+      if (std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found && !ec && seen.insert(path).second)
+        found.push_back(path);
+    }
+  }
+  if (found.empty()) {
+    std::fputs("Nothing to delete\n", stderr);
+    return 0;
+  }
+  if (args.flag("dry-run")) {
+    for (const auto& path : found) std::fprintf(stderr, "Would delete %s\n", display_path(path, cfg).c_str());
+    return 0;
+  }
+  if (!args.flag("force")) {
+    if (!isatty(STDIN_FILENO))
+      throw Error(ErrorKind::Usage, "refusing to delete " + std::to_string(found.size()) + " files without confirmation")
+          .hint("Pass --force to delete without asking, or --dry-run to see the list");
+    for (const auto& path : found) std::fprintf(stderr, "  %s\n", display_path(path, cfg).c_str());
+    std::fprintf(stderr, "Delete these %zu files and directories? [y/N] ", found.size());
+    std::string answer;
+    for (int c; (c = std::fgetc(stdin)) != EOF && c != '\n';) answer += static_cast<char>(c);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      std::fputs("Nothing deleted\n", stderr);
+      return 0;
+    }
+  }
+  for (const auto& path : found) {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+    if (ec) throw Error(ErrorKind::Io, "failed to delete '" + path + "': " + ec.message());
+    std::fprintf(stderr, "Deleted %s\n", display_path(path, cfg).c_str());
+  }
+  return 0;
+}
+
 int run_generate(const std::vector<std::string>& argv) {
   std::string sub = argv.empty() ? std::string() : argv[0];
   std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
@@ -302,6 +373,7 @@ int run_generate(const std::vector<std::string>& argv) {
 int cmd_terraform(const std::vector<std::string>& argv) {
   if (argv.empty()) throw Error(ErrorKind::Usage, "missing subcommand for \"atmos terraform\": e.g. plan, apply, deploy");
   if (argv[0] == "generate") return run_generate(std::vector<std::string>(argv.begin() + 1, argv.end()));
+  if (argv[0] == "clean") return run_clean(std::vector<std::string>(argv.begin() + 1, argv.end()));
   ParsedArgs args = parse_args(normalise_identity_flag(argv), terraform_flags(), true);
   if (args.flag("all") || args.flag("affected") || args.has("components") || args.has("query"))
     throw Error(ErrorKind::Usage, "multi-component execution (--all, --affected, --components, --query) is not supported");

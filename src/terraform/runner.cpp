@@ -401,6 +401,29 @@ std::size_t Runner::generate_files(const Target& target, bool dry_run, bool clea
   return names.size();
 }
 
+std::vector<std::string> Runner::clean_paths(const Target& target, bool everything, bool skip_lock_file) const {
+  const Value& section = target.section;
+  ComponentPaths paths = paths_of(target);
+  std::vector<std::string> out;
+  std::string data_dir = tf_data_dir(services_.os_env, paths.dir);
+  if (fs::path(data_dir).lexically_relative(paths.dir).string().rfind("..", 0) != 0 && data_dir != paths.dir)
+    out.push_back(data_dir);
+  else
+    log::warn("Not removing TF_DATA_DIR outside the component directory dir={}", data_dir);
+  for (const std::string& name : {paths.varfile, paths.planfile, paths.planfile + ".json", paths.planfile + ".yaml"})
+    out.push_back(join(paths.dir, name));
+  if (!skip_lock_file) out.push_back(join(paths.dir, ".terraform.lock.hcl"));
+  if (settings_.auto_generate_backend_file) out.push_back(join(paths.dir, "backend.tf.json"));
+  Value providers = section.get("providers");
+  if (providers.is_map() && !providers.empty()) out.push_back(join(paths.dir, "providers_override.tf.json"));
+  if (!str_of(section.get("required_version")).empty() ||
+      (section.get("required_providers").is_map() && !section.get("required_providers").empty()))
+    out.push_back(join(paths.dir, "terraform_override.tf.json"));
+  for (const auto& name : generated_file_names(section.get("generate"))) out.push_back(join(paths.dir, name));
+  if (everything && !target.workspace.empty()) out.push_back(join(join(paths.dir, "terraform.tfstate.d"), target.workspace));
+  return out;
+}
+
 int Runner::version(const std::string& command) {
   return execute(command, {"version"}, "", services_.os_env, false, false).exit_code;
 }

@@ -98,6 +98,11 @@ class Runner {
   // each change on the notices stream. All files are rendered before any is written, so a bad one writes nothing.
   // Returns the number of files in the section.
   std::size_t generate_files(const Target& target, bool dry_run, bool clean);
+  // What `atmos terraform clean` removes for the target (absolute paths, which may not exist): the Terraform data
+  // directory when inside the component directory, the varfile, the planfile (and its .json/.yaml renderings), the
+  // lock file (unless `skip_lock_file`), the backend and override files atmos writes for this configuration, the
+  // files of the `generate` section and, with `everything`, the local state of the target's workspace. Nothing else.
+  std::vector<std::string> clean_paths(const Target& target, bool everything, bool skip_lock_file) const;
   // `atmos terraform version`: no stack needed.
   int version(const std::string& command);
 

@@ -180,6 +180,69 @@ class TerraformCommands(unittest.TestCase):
         self.assertIn("unsupported YAML tag: '!nope' found in file", p.stderr)
         self.assertIn("catalog/tags.yaml' (line 5)", p.stderr)
 
+    # clean
+
+    def tree(self):
+        out = set()
+        for root, dirs, files in os.walk(self.vpc):
+            for name in dirs + files:
+                out.add(os.path.relpath(os.path.join(root, name), self.vpc))
+        return out
+
+    def test_clean_removes_what_atmos_generated_and_nothing_else(self):
+        self.add_to_dev("generate", GENERATE)
+        self.set_atmos("auto_generate_files", "true")
+        self.ok("terraform", "deploy", "vpc", "-s", "plat-use2-prod", LOCAL_STATE)
+        self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.ok("terraform", "generate", "backend", "vpc", "-s", DEV)
+        for name in (".terraform.lock.hcl", "notes.txt", "backend.tf"):
+            with open(os.path.join(self.vpc, name), "w", encoding="utf-8") as f:
+                f.write("kept unless atmos made it\n")
+        before = self.tree()
+        generated = {".terraform", ".terraform.lock.hcl", "backend.tf.json", "plat-use2-dev-vpc.terraform.tfvars.json",
+                     "plat-use2-dev-vpc.planfile", *GENERATED}
+        self.assertTrue(generated <= before, generated - before)
+
+        p = self.fails("terraform", "clean", "vpc", "-s", DEV)
+        self.assertIn("refusing to delete", p.stderr)
+        self.assertIn("--force", p.stderr)
+        self.assertEqual(self.tree(), before)
+
+        p = self.ok("terraform", "clean", "vpc", "-s", DEV, "--dry-run")
+        self.assertIn("Would delete components/terraform/vpc/plat-use2-dev-vpc.planfile", p.stderr)
+        self.assertEqual(self.tree(), before)
+
+        p = self.ok("terraform", "clean", "vpc", "-s", DEV, "--force", "--skip-lock-file")
+        after = self.tree()
+        removed = {path for path in before - after if "/" not in path}
+        self.assertEqual(removed, generated - {".terraform.lock.hcl"})
+        for name in ("main.tf", "notes.txt", "backend.tf", ".terraform.lock.hcl",
+                     "terraform.tfstate.d/plat-use2-prod/terraform.tfstate", "terraform.tfstate.d/plat-use2-dev"):
+            self.assertIn(name, after)
+        self.assertIn("Deleted components/terraform/vpc/extra.tf", p.stderr)
+
+        self.ok("terraform", "clean", "vpc", "-s", DEV, "--force", "--everything")
+        after = self.tree()
+        self.assertNotIn("terraform.tfstate.d/plat-use2-dev", after)
+        self.assertNotIn(".terraform.lock.hcl", after)
+        self.assertIn("terraform.tfstate.d/plat-use2-prod/terraform.tfstate", after)
+        self.assertIn("notes.txt", after)
+        p = self.ok("terraform", "clean", "vpc", "-s", DEV, "--force")
+        self.assertIn("Nothing to delete", p.stderr)
+
+    def test_clean_without_a_component_covers_every_component(self):
+        self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE)
+        self.ok("terraform", "plan", "vpc", "-s", "plat-use2-prod", LOCAL_STATE)
+        p = self.ok("terraform", "clean", "--dry-run")
+        for stack in (DEV, "plat-use2-prod"):
+            self.assertIn(f"Would delete components/terraform/vpc/{stack}-vpc.planfile", p.stderr)
+        p = self.ok("terraform", "clean", "-s", "plat-use2-prod", "--force")
+        self.assertIn("Deleted components/terraform/vpc/plat-use2-prod-vpc.planfile", p.stderr)
+        self.assertNotIn("plat-use2-dev", p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.vpc, "plat-use2-dev-vpc.planfile")))
+        p = self.fails("terraform", "clean", "nope", "--force")
+        self.assertIn("component 'nope' is not defined in any stack", p.stderr)
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
