@@ -148,6 +148,16 @@ std::vector<HelpCommand> build_tree() {
   t.push_back(terraform_sub("state", "Advanced state management (list, show, mv, rm, …)", {"atmos terraform state list vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("console", "Interactive console for expressions", {"atmos terraform console vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("shell", "A shell in the component directory with the stack's environment", {"atmos terraform shell vpc -s plat-use2-dev"}));
+  {
+    std::vector<HelpFlag> flags = terraform_help_flags();
+    flags.push_back({"orig", 0, "string", "The original planfile (relative to the component directory)", ""});
+    flags.push_back({"new", 0, "string", "The new planfile (default: plan the current configuration)", ""});
+    t.push_back({"terraform plan-diff", "Show what differs between two plans (exit 2 when they differ)",
+                 "terraform plan-diff <component> -s <stack> --orig <planfile> [--new <planfile>] [flags]", flags,
+                 {"atmos terraform plan-diff vpc -s plat-use2-dev --orig orig.plan",
+                  "atmos terraform plan-diff vpc -s plat-use2-dev --orig orig.plan --new new.plan"},
+                 true});
+  }
   t.push_back({"terraform clean", "Remove what atmos generated for components (varfiles, planfiles, .terraform, generated files)",
                "terraform clean [<component>] [-s <stack>] [flags]",
                {kStack, {"everything", 0, "", "Also remove the local state of the stack's workspace (terraform.tfstate.d)", "false"},

@@ -17,6 +17,7 @@
 #include "core/log.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
+#include "terraform/plan_diff.hpp"
 #include "terraform/runner.hpp"
 
 extern char** environ;
@@ -48,6 +49,8 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"query", 'q', false},
       {"credentials-endpoint", 0, true},
       {"ignore-unsupported", 0, true},
+      {"orig", 0, false},
+      {"new", 0, false},
   };
   return kFlags;
 }
@@ -283,6 +286,51 @@ int generate_files(const std::vector<std::string>& argv) {
 // `atmos terraform clean [<component>] [-s <stack>] [--everything] [--force] [--skip-lock-file] [--dry-run]`: removes
 // what atmos and the Terraform runs it started created for the selected component instances (all without a
 // component), nothing else; asks first unless --force, and refuses without a terminal to ask on.
+// `atmos terraform plan-diff <component> -s <stack> --orig <planfile> [--new <planfile>]`: without --new the current
+// configuration is planned into a temporary planfile first. Exit 0 when the plans agree, 2 when they differ.
+int run_plan_diff(terraform::Runner& runner, terraform::Invocation inv, const terraform::Target& target, const ParsedArgs& args) {
+  std::string orig = args.get("orig");
+  if (orig.empty()) throw Error(ErrorKind::Usage, "original plan file (--orig) is required");
+  terraform::ComponentPaths paths = runner.paths_of(target);
+  const std::string& dir = paths.dir;
+  auto located = [&](const std::string& file) {
+    std::filesystem::path p(file);
+    return (p.is_absolute() ? p : std::filesystem::path(dir) / p).lexically_normal().string();
+  };
+  orig = located(orig);
+  if (!std::filesystem::exists(orig)) throw Error(ErrorKind::Usage, "original plan file '" + orig + "' does not exist");
+  std::string updated = args.get("new");
+  bool temporary = updated.empty();
+  if (temporary) {
+    updated = located(paths.planfile + ".plan-diff");
+    terraform::Invocation plan = inv;
+    plan.subcommand = "plan";
+    plan.args.insert(plan.args.end(), {"-out", updated});
+    int code = runner.run(plan, target);
+    if (code != 0) return code;
+    inv.skip_init = true;
+  } else {
+    updated = located(updated);
+    if (!std::filesystem::exists(updated)) throw Error(ErrorKind::Usage, "new plan file '" + updated + "' does not exist");
+  }
+  std::string diff;
+  try {
+    Value a = runner.show_plan(inv, target, orig);
+    inv.skip_init = true;
+    diff = terraform::plan_diff(a, runner.show_plan(inv, target, updated));
+  } catch (...) {
+    if (temporary) std::filesystem::remove(updated);
+    throw;
+  }
+  if (temporary) std::filesystem::remove(updated);
+  if (diff.empty()) {
+    std::fputs("The planfiles are identical\n", stdout);
+    return 0;
+  }
+  std::fputs(("\nDiff Output\n=========\n\n" + diff).c_str(), stdout);
+  return 2;
+}
+
 int run_clean(const std::vector<std::string>& argv) {
   std::vector<FlagSpec> specs = terraform_flags();
   specs.push_back({"everything", 0, true});
@@ -421,6 +469,8 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   TerraformIdentity identity(cfg, sc, inv.dry_run, endpoint ? &processes : nullptr);
   services.identity = std::ref(identity);
   terraform::Runner runner(settings, services);
+  if (inv.subcommand == "plan-diff") return run_plan_diff(runner, inv, target, args);
+  if (args.has("orig") || args.has("new")) throw Error(ErrorKind::Usage, "--orig and --new are flags of `atmos terraform plan-diff`");
   int code = runner.run(inv, target);
   identity.report_failure(code);
   return code;

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
+#include "core/json_parse.hpp"
 #include "core/log.hpp"
 #include "core/yaml_emit.hpp"
 #include "terraform/generate_section.hpp"
@@ -422,6 +423,31 @@ std::vector<std::string> Runner::clean_paths(const Target& target, bool everythi
   for (const auto& name : generated_file_names(section.get("generate"))) out.push_back(join(paths.dir, name));
   if (everything && !target.workspace.empty()) out.push_back(join(join(paths.dir, "terraform.tfstate.d"), target.workspace));
   return out;
+}
+
+Value Runner::show_plan(const Invocation& inv, const Target& target, const std::string& planfile) {
+  ComponentPaths paths = paths_of(target);
+  const std::string command = command_of(target);
+  IdentityEnvironment identity = services_.identity(target.section, inv.identity);
+  std::string cache = plugin_cache_dir(services_.os_env, component_env_vars(target.section.get("env")), settings_.env);
+  EnvMap env = child_environment(services_.os_env, target.section.get("env"), identity, settings_.env, cache);
+  if (!inv.skip_init) {
+    int code = execute(command, init_args("plan", settings_, paths.varfile), paths.dir, env, false, true).exit_code;
+    if (code != 0) throw Error(ErrorKind::Stack, "terraform init failed in '" + paths.dir + "' (exit code " + std::to_string(code) + ")");
+  }
+  ProcessResult shown = execute(command, {"show", "-json", planfile}, paths.dir, env, false, true);
+  if (shown.exit_code != 0)
+    throw Error(ErrorKind::Stack, "terraform show -json " + planfile + " failed (exit code " + std::to_string(shown.exit_code) + ")")
+        .explain(shown.output);
+  // Output is stdout and stderr together: the plan is the line that holds the JSON document.
+  std::size_t start = 0;
+  while (start < shown.output.size()) {
+    std::size_t end = shown.output.find('\n', start);
+    if (end == std::string::npos) end = shown.output.size();
+    if (shown.output[start] == '{') return parse_json(std::string_view(shown.output).substr(start, end - start), false);
+    start = end + 1;
+  }
+  throw Error(ErrorKind::Stack, "terraform show -json " + planfile + " printed no plan").explain(shown.output);
 }
 
 int Runner::version(const std::string& command) {

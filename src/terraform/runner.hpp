@@ -103,11 +103,17 @@ class Runner {
   // lock file (unless `skip_lock_file`), the backend and override files atmos writes for this configuration, the
   // files of the `generate` section and, with `everything`, the local state of the target's workspace. Nothing else.
   std::vector<std::string> clean_paths(const Target& target, bool everything, bool skip_lock_file) const;
+  // `terraform show -json <planfile>` in the component directory with the run's environment (planfile relative to
+  // the component directory unless absolute); `init` first unless `inv.skip_init`. Returns the plan document.
+  // Throws Error when Terraform fails or prints no JSON.
+  Value show_plan(const Invocation& inv, const Target& target, const std::string& planfile);
   // `atmos terraform version`: no stack needed.
   int version(const std::string& command);
 
- private:
+  // Where the target's component directory and the files atmos names for it are.
   ComponentPaths paths_of(const Target& target) const;
+
+ private:
   std::string command_of(const Target& target) const;
   void write(const std::string& path, const Value& document, unsigned mode, bool dry_run);
   ProcessResult execute(const std::string& command, std::vector<std::string> args, const std::string& cwd,

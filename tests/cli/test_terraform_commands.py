@@ -243,6 +243,35 @@ class TerraformCommands(unittest.TestCase):
         p = self.fails("terraform", "clean", "nope", "--force")
         self.assertIn("component 'nope' is not defined in any stack", p.stderr)
 
+    # plan-diff
+
+    def test_plan_diff_of_two_planfiles_and_against_the_current_configuration(self):
+        self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE, "-out=orig.plan")
+        p = self.ok("terraform", "plan-diff", "vpc", "-s", DEV, LOCAL_STATE, "--orig", "orig.plan")
+        self.assertIn("The planfiles are identical", p.stdout)
+        catalog = os.path.join(self.repo, "stacks", "catalog", "vpc.yaml")
+        with open(catalog, encoding="utf-8") as f:
+            text = f.read()
+        with open(catalog, "w", encoding="utf-8") as f:
+            f.write(text.replace("10.0.0.0/16", "10.9.0.0/16"))
+        self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE, "-out=new.plan")
+        p = self.atmos("terraform", "plan-diff", "vpc", "-s", DEV, LOCAL_STATE, "--orig=orig.plan", "--new=new.plan")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("Diff Output\n=========\n\nVariables:\n----------\n"
+                      "~ ipv4_primary_cidr_block: 10.0.0.0/16 => 10.9.0.0/16\n", p.stdout)
+        self.assertIn("~ terraform_data.vpc\n  ~ input.cidr: 10.0.0.0/16 => 10.9.0.0/16\n", p.stdout)
+        # Without --new the current configuration is planned into a temporary planfile, removed afterwards.
+        p = self.atmos("terraform", "plan-diff", "vpc", "-s", DEV, LOCAL_STATE, "--orig", "orig.plan")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("~ input.cidr: 10.0.0.0/16 => 10.9.0.0/16", p.stdout)
+        self.assertFalse(any(name.endswith(".plan-diff") for name in os.listdir(self.vpc)), os.listdir(self.vpc))
+        p = self.fails("terraform", "plan-diff", "vpc", "-s", DEV, "--orig", "missing.plan")
+        self.assertIn("original plan file '" + os.path.join(self.vpc, "missing.plan") + "' does not exist", p.stderr)
+        p = self.fails("terraform", "plan-diff", "vpc", "-s", DEV)
+        self.assertIn("original plan file (--orig) is required", p.stderr)
+        p = self.fails("terraform", "plan", "vpc", "-s", DEV, "--orig", "orig.plan")
+        self.assertIn("--orig and --new are flags of `atmos terraform plan-diff`", p.stderr)
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
