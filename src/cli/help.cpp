@@ -172,6 +172,27 @@ std::vector<HelpCommand> build_tree() {
                {"atmos terraform generate varfile vpc -s plat-use2-dev"}});
   t.push_back({"terraform generate backend", "Write the component's backend.tf.json", "terraform generate backend <component> -s <stack> [flags]",
                {kStack, kDryRun}, {"atmos terraform generate backend vpc -s plat-use2-dev"}});
+  t.push_back({"terraform generate varfiles", "Write the varfiles of all components to files named by a template",
+               "terraform generate varfiles --file-template <path> [flags]",
+               {{"file-template", 0, "string", "File name with {tenant}, {environment}, {stage}, {component}, … tokens", ""},
+                {"stacks", 0, "strings", "Only these stacks (names or manifest paths; globs)", ""},
+                {"components", 0, "strings", "Only these components", ""},
+                {"format", 0, "string", "json, yaml or hcl", "json"}, kDryRun, kTemplates, kFunctions, kSkip},
+               {"atmos terraform generate varfiles --file-template varfiles/{stage}/{component}.tfvars.json",
+                "atmos terraform generate varfiles --file-template out/{component}.tfvars --format hcl --stacks plat-use2-dev"}});
+  t.push_back({"terraform generate backends", "Write the backend configuration of all components",
+               "terraform generate backends [flags]",
+               {{"file-template", 0, "string", "File name with tokens (default: backend.tf[.json] in each component)", ""},
+                {"stacks", 0, "strings", "Only these stacks (names or manifest paths; globs)", ""},
+                {"components", 0, "strings", "Only these components", ""},
+                {"format", 0, "string", "hcl, json or backend-config", "hcl"}, kDryRun, kTemplates, kFunctions, kSkip},
+               {"atmos terraform generate backends", "atmos terraform generate backends --format backend-config --file-template backends/{component}.hcl"}});
+  t.push_back({"terraform generate planfile", "Plan and write the plan as JSON or YAML",
+               "terraform generate planfile <component> -s <stack> [flags]",
+               {kStack, {"file", 'f', "string", "Where to write (relative to the component directory)", ""},
+                {"format", 0, "string", "json or yaml", "json"}, kIdentity, kDryRun,
+                {"skip-init", 0, "", "Do not run terraform init first", "false"}, kTemplates, kFunctions, kSkip},
+               {"atmos terraform generate planfile vpc -s plat-use2-dev", "atmos terraform generate planfile vpc -s plat-use2-dev --format yaml -f plan.yaml"}});
   t.push_back({"terraform generate files", "Write (or with --clean remove) the files of the generate section",
                "terraform generate files [<component> -s <stack> | --all] [flags]",
                {kStack, {"all", 0, "", "Every component in every stack", "false"},

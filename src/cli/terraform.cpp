@@ -14,9 +14,14 @@
 #include "core/environment.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/json_emit.hpp"
 #include "core/log.hpp"
+#include "core/yaml_emit.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
+#include "terraform/generate_section.hpp"
+#include "terraform/generated_files.hpp"
+#include "terraform/guard.hpp"
 #include "terraform/plan_diff.hpp"
 #include "terraform/runner.hpp"
 
@@ -395,12 +400,182 @@ int run_clean(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// The file name of `--file-template` for a component (upstream ReplaceContextTokens): {namespace}, {tenant},
+// {environment}, {region}, {stage} and {attributes} from vars, {component} (with `/` as `-`), {base-component},
+// {component-path}, {workspace} and {terraform_workspace}.
+std::string file_from_template(const std::string& tmpl, const terraform::Target& target, const terraform::ComponentPaths& paths) {
+  Value vars = target.section.get("vars");
+  auto var = [&](const char* k) { return vars.get(k).is_string() ? vars.get(k).as_string() : std::string(); };
+  std::string attributes;
+  if (vars.get("attributes").is_list())
+    for (const auto& a : vars.get("attributes").as_list()) attributes += (attributes.empty() ? "" : "-") + (a.is_string() ? a.as_string() : describe_value(a));
+  std::string component = target.component;
+  std::replace(component.begin(), component.end(), '/', '-');
+  const std::pair<const char*, std::string> tokens[] = {
+      {"{base-component}", paths.base_component}, {"{component}", component}, {"{component-path}", paths.dir},
+      {"{namespace}", var("namespace")},         {"{environment}", var("environment")}, {"{region}", var("region")},
+      {"{tenant}", var("tenant")},               {"{stage}", var("stage")},             {"{workspace}", target.workspace},
+      {"{terraform_workspace}", target.workspace}, {"{attributes}", attributes}};
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size();) {
+    bool replaced = false;
+    for (const auto& [token, value] : tokens) {
+      std::string_view t(token);
+      if (std::string_view(tmpl).substr(i, t.size()) == t) {
+        out += value;
+        i += t.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += tmpl[i++];
+  }
+  return out;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::filesystem::path p = std::filesystem::absolute(path);
+  terraform::RealFileSystem files;
+  files.create_directories(p.parent_path().string(), 0755);
+  files.write_file(p.string(), text, 0644);
+}
+
+// `atmos terraform generate varfiles --file-template <path> [--stacks ...] [--components ...] [--format json|yaml|hcl]`.
+int generate_varfiles(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.insert(specs.end(), {{"file-template", 0, false}, {"stacks", 0, false}, {"format", 0, false}});
+  ParsedArgs args = parse_args(argv, specs);
+  if (!args.positionals.empty()) throw Error(ErrorKind::Usage, "`atmos terraform generate varfiles` takes no arguments");
+  std::string tmpl = args.get("file-template");
+  if (tmpl.empty()) throw Error(ErrorKind::Usage, "`--file-template` is required").hint("e.g. --file-template varfiles/{stage}/{component}.tfvars.json");
+  std::string format = args.get("format", "json");
+  if (format != "json" && format != "yaml" && format != "hcl")
+    throw Error(ErrorKind::Usage, "invalid '--format' argument '" + format + "'. Valid values are 'json' (default), 'yaml' and 'hcl'");
+  config::CliConfig cfg = load_config(args);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
+  for (const auto& target : all_targets(cfg, args, args.list("stacks"), args.list("components"), {"terraform", "generate", "varfiles"})) {
+    terraform::check_unevaluated_tags(target.section, cfg.base_path_abs);
+    Value vars = target.section.get("vars").is_map() ? target.section.get("vars") : Value::empty_map();
+    std::string file = file_from_template(tmpl, target, runner.paths_of(target));
+    std::string text = format == "json" ? to_json(vars) : format == "yaml" ? to_yaml(vars) : terraform::to_hcl(vars, true);
+    if (args.flag("dry-run")) {
+      std::fprintf(stderr, "Would write %s\n", file.c_str());
+      continue;
+    }
+    write_text_file(file, text);
+    log::debug("Wrote varfile file={} component={} stack={}", file, target.component, target.stack);
+  }
+  return 0;
+}
+
+// `atmos terraform generate backends [--file-template <path>] [--stacks ...] [--components ...] [--format hcl|json|backend-config]`:
+// without a template, `backend.tf` (or `backend.tf.json`) in each Terraform component's directory, once per directory.
+int generate_backends(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.insert(specs.end(), {{"file-template", 0, false}, {"stacks", 0, false}, {"format", 0, false}});
+  ParsedArgs args = parse_args(argv, specs);
+  if (!args.positionals.empty()) throw Error(ErrorKind::Usage, "`atmos terraform generate backends` takes no arguments");
+  std::string format = args.get("format", "hcl");
+  if (format != "hcl" && format != "json" && format != "backend-config")
+    throw Error(ErrorKind::Usage, "invalid '--format' argument '" + format + "'. Valid values are 'hcl' (default), 'json' and 'backend-config'");
+  std::string tmpl = args.get("file-template");
+  config::CliConfig cfg = load_config(args);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, os_environment()});
+  std::set<std::string> written;
+  for (const auto& target : all_targets(cfg, args, args.list("stacks"), args.list("components"), {"terraform", "generate", "backends"})) {
+    terraform::ComponentPaths paths = runner.paths_of(target);
+    if (tmpl.empty() && !written.insert(paths.dir).second) continue;
+    std::string type = target.section.get("backend_type").is_string() ? target.section.get("backend_type").as_string() : "";
+    if (type.empty()) {
+      log::warn("Skipping backend generation: backend_type is not set component={} stack={}", target.component, target.stack);
+      continue;
+    }
+    terraform::check_unevaluated_tags(target.section, cfg.base_path_abs);
+    Value backend = target.section.get("backend");
+    std::string file = !tmpl.empty() ? file_from_template(tmpl, target, paths)
+                                     : (std::filesystem::path(paths.dir) / (format == "json" ? "backend.tf.json" : "backend.tf")).string();
+    std::string text = format == "json" ? terraform::file_text(terraform::backend_document(type, backend, target.workspace))
+                       : format == "hcl" ? terraform::hcl_backend_block(type, backend)
+                                         : terraform::to_hcl(backend.is_map() ? backend : Value::empty_map(), true);
+    if (args.flag("dry-run")) {
+      std::fprintf(stderr, "Would write %s\n", file.c_str());
+      continue;
+    }
+    write_text_file(file, text);
+  }
+  return 0;
+}
+
+// `atmos terraform generate planfile <component> -s <stack> [--file <path>] [--format json|yaml]`: plans into a
+// temporary planfile and writes its `terraform show -json` document (by default `<planfile>.<format>` in the
+// component directory; a relative --file is relative to it).
+int generate_planfile(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.insert(specs.end(), {{"file", 'f', false}, {"format", 0, false}});
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), specs);
+  if (args.positionals.size() != 1) throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  std::string format = args.get("format", "json");
+  if (format != "json" && format != "yaml")
+    throw Error(ErrorKind::Usage, "invalid format: " + format + ". Supported formats are 'json' and 'yaml'");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackComponent sc;
+  terraform::Target target =
+      resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", "planfile"}, &args, &sc);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::RunnerServices services{files, processes, os_environment()};
+  TerraformIdentity identity(cfg, sc, false, nullptr);
+  services.identity = std::ref(identity);
+  terraform::Runner runner(settings_from(cfg, args), services);
+  terraform::ComponentPaths paths = runner.paths_of(target);
+
+  terraform::Invocation inv;
+  inv.subcommand = "plan";
+  inv.skip_init = args.flag("skip-init");
+  inv.identity = terraform::select_identity(args.last("identity"), ProcessEnvironment());
+  std::string tmp = (std::filesystem::path(paths.dir) / (paths.planfile + ".generate-planfile")).string();
+  inv.args = {"-out", tmp};
+  if (args.flag("dry-run")) {
+    inv.dry_run = true;
+    return runner.run(inv, target);
+  }
+  Value plan;
+  try {
+    int code = runner.run(inv, target);
+    if (code != 0) {
+      std::filesystem::remove(tmp);
+      return code;
+    }
+    inv.skip_init = true;
+    plan = runner.show_plan(inv, target, tmp);
+  } catch (...) {
+    std::filesystem::remove(tmp);
+    throw;
+  }
+  std::filesystem::remove(tmp);
+  std::string file = args.get("file");
+  std::filesystem::path out = file.empty() ? std::filesystem::path(paths.dir) / (paths.planfile + "." + format)
+                              : std::filesystem::path(file).is_absolute() ? std::filesystem::path(file)
+                                                                          : std::filesystem::path(paths.dir) / file;
+  write_text_file(out.string(), format == "json" ? to_json(plan) : to_yaml(plan));
+  std::fprintf(stderr, "Wrote %s\n", display_path(out.string(), cfg).c_str());
+  return 0;
+}
+
 int run_generate(const std::vector<std::string>& argv) {
   std::string sub = argv.empty() ? std::string() : argv[0];
   std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
   if (sub == "files") return generate_files(rest);
+  if (sub == "varfiles") return generate_varfiles(rest);
+  if (sub == "backends") return generate_backends(rest);
+  if (sub == "planfile") return generate_planfile(rest);
   if (sub != "varfile" && sub != "backend")
-    throw Error(ErrorKind::Usage, "unknown command \"" + sub + "\" for \"atmos terraform generate\": use varfile, backend or files");
+    throw Error(ErrorKind::Usage, "unknown command \"" + sub + "\" for \"atmos terraform generate\": use varfile, varfiles, backend, "
+                                                                 "backends, files or planfile");
   std::vector<FlagSpec> specs = terraform_flags();
   if (sub == "varfile") specs.push_back({"file", 'f', false});
   ParsedArgs args = parse_args(rest, specs);

@@ -206,6 +206,11 @@ std::string to_hcl(const Value& map, bool tfvars) {
   return out;
 }
 
+std::string hcl_backend_block(const std::string& backend_type, const Value& backend) {
+  Value body = backend.is_map() ? backend : Value::empty_map();
+  return "terraform {\n  backend " + hcl_string(backend_type) + " {\n" + hcl_attributes(body_attributes(body, 4), 4) + "  }\n}\n";
+}
+
 std::string render_generated_file(const std::string& filename, const Value& content, const Value& context) {
   try {
     if (content.is_string()) return render_template(filename, content.as_string(), context);

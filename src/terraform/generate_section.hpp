@@ -27,6 +27,9 @@ std::string render_generated_file(const std::string& filename, const Value& cont
 // attribute. With `tfvars`, every key is an attribute.
 std::string to_hcl(const Value& map, bool tfvars);
 
+// `terraform {\n  backend "<type>" {\n    <attributes>\n  }\n}\n` (upstream WriteTerraformBackendConfigToFileAsHcl).
+std::string hcl_backend_block(const std::string& backend_type, const Value& backend);
+
 // The file names of a `generate` section (a map; anything else has none). Names that would leave the component
 // directory (absolute, `..`, empty) are refused with an Error naming them.
 std::vector<std::string> generated_file_names(const Value& generate);

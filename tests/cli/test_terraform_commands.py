@@ -272,6 +272,56 @@ class TerraformCommands(unittest.TestCase):
         p = self.fails("terraform", "plan", "vpc", "-s", DEV, "--orig", "orig.plan")
         self.assertIn("--orig and --new are flags of `atmos terraform plan-diff`", p.stderr)
 
+    # generate varfiles | backends | planfile
+
+    def test_generate_varfiles_for_all_components_from_a_file_template(self):
+        p = self.fails("terraform", "generate", "varfiles")
+        self.assertIn("`--file-template` is required", p.stderr)
+        self.ok("terraform", "generate", "varfiles", "--file-template", "out/{tenant}/{stage}/{component}.tfvars.json")
+        with open(os.path.join(self.repo, "out", "plat", "dev", "vpc.tfvars.json"), encoding="utf-8") as f:
+            dev = json.load(f)
+        self.assertEqual((dev["stage"], dev["ipv4_primary_cidr_block"]), ("dev", "10.0.0.0/16"))
+        self.assertTrue(os.path.exists(os.path.join(self.repo, "out", "core", "network", "tgw.tfvars.json")))
+        self.ok("terraform", "generate", "varfiles", "--file-template", "hcl/{stage}-{component}.tfvars", "--format", "hcl",
+                "--stacks", DEV, "--components", "vpc")
+        self.assertEqual(os.listdir(os.path.join(self.repo, "hcl")), ["dev-vpc.tfvars"])
+        with open(os.path.join(self.repo, "hcl", "dev-vpc.tfvars"), encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn('ipv4_primary_cidr_block = "10.0.0.0/16"\n', text)
+        self.assertIn('stage                   = "dev"\n', text)
+        self.ok("terraform", "generate", "varfiles", "--file-template", "y/{stage}.yaml", "--format", "yaml",
+                "--stacks", "orgs/acme/plat/prod/*", "--components", "vpc")
+        self.assertEqual(os.listdir(os.path.join(self.repo, "y")), ["prod.yaml"])
+        p = self.fails("terraform", "generate", "varfiles", "--file-template", "x", "--format", "toml")
+        self.assertIn("invalid '--format' argument 'toml'", p.stderr)
+
+    def test_generate_backends_in_each_component_or_by_template(self):
+        self.ok("terraform", "generate", "backends", "--components", "vpc")
+        text = self.vpc_file("backend.tf")
+        self.assertTrue(text.startswith('terraform {\n  backend "s3" {\n'), text)
+        self.assertIn('    workspace_key_prefix    = "vpc"\n', text)
+        self.ok("terraform", "generate", "backends", "--format", "json", "--components", "vpc")
+        self.assertEqual(json.loads(self.vpc_file("backend.tf.json"))["terraform"]["backend"]["s3"]["workspace_key_prefix"], "vpc")
+        self.ok("terraform", "generate", "backends", "--format", "backend-config", "--file-template", "be/{stage}-{component}.hcl",
+                "--stacks", DEV)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.repo, "be"))), ["dev-dns-zone.hcl", "dev-vpc.hcl"])
+        with open(os.path.join(self.repo, "be", "dev-vpc.hcl"), encoding="utf-8") as f:
+            self.assertIn('workspace_key_prefix    = "vpc"\n', f.read())
+
+    def test_generate_planfile_as_json_and_yaml(self):
+        self.ok("terraform", "generate", "planfile", "vpc", "-s", DEV, LOCAL_STATE)
+        plan = json.loads(self.vpc_file("plat-use2-dev-vpc.planfile.json"))
+        self.assertEqual(plan["variables"]["stage"]["value"], "dev")
+        self.assertEqual(plan["resource_changes"][0]["address"], "terraform_data.vpc")
+        self.ok("terraform", "generate", "planfile", "vpc", "-s", DEV, LOCAL_STATE, "--format", "yaml", "-f", "plans/dev.yaml")
+        self.assertIn("applyable: true\n", self.vpc_file(os.path.join("plans", "dev.yaml")))
+        self.assertFalse([n for n in os.listdir(self.vpc) if n.endswith(".generate-planfile")])
+        p = self.fails("terraform", "generate", "planfile", "vpc", "-s", DEV, "--format", "xml")
+        self.assertIn("Supported formats are 'json' and 'yaml'", p.stderr)
+        # clean removes the rendered planfile too
+        self.ok("terraform", "clean", "vpc", "-s", DEV, "--force")
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, "plat-use2-dev-vpc.planfile.json")))
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
