@@ -18,7 +18,7 @@ std::string display(const std::string& path, const std::string& base) {
 
 // The first source position found in `v` or below it (merged maps keep their leaves' marks).
 const SourceMark* first_mark(const Value& v, int depth = 0) {
-  if (const SourceMark* m = v.mark(); m && m->file) return m;
+  if (const SourceMark* m = v.mark(); m && m->file && !m->file->empty()) return m;
   if (depth > 32) return nullptr;
   if (v.is_map())
     for (const auto& [k, item] : v.as_map())
