@@ -191,7 +191,9 @@ std::vector<HelpCommand> build_tree() {
                "terraform generate planfile <component> -s <stack> [flags]",
                {kStack, {"file", 'f', "string", "Where to write (relative to the component directory)", ""},
                 {"format", 0, "string", "json or yaml", "json"}, kIdentity, kDryRun,
-                {"skip-init", 0, "", "Do not run terraform init first", "false"}, kTemplates, kFunctions, kSkip},
+                {"skip-init", 0, "", "Do not run terraform init first", "false"},
+                {"ignore-unsupported", 0, "", "Run although the component uses configuration this binary does not act on", "false"},
+                kTemplates, kFunctions, kSkip},
                {"atmos terraform generate planfile vpc -s plat-use2-dev", "atmos terraform generate planfile vpc -s plat-use2-dev --format yaml -f plan.yaml"}});
   t.push_back({"terraform generate files", "Write (or with --clean remove) the files of the generate section",
                "terraform generate files [<component> -s <stack> | --all] [flags]",

@@ -536,6 +536,7 @@ int generate_planfile(const std::vector<std::string>& argv) {
   terraform::Invocation inv;
   inv.subcommand = "plan";
   inv.skip_init = args.flag("skip-init");
+  inv.ignore_unsupported = args.flag("ignore-unsupported");
   inv.identity = terraform::select_identity(args.last("identity"), ProcessEnvironment());
   std::string tmp = (std::filesystem::path(paths.dir) / (paths.planfile + ".generate-planfile")).string();
   inv.args = {"-out", tmp};

@@ -152,6 +152,9 @@ class TerraformCommands(unittest.TestCase):
         p = self.ok("terraform", "plan", "vpc", "-s", DEV, LOCAL_STATE, "--ignore-unsupported")
         self.assertIn("1 to add", p.stdout)
         self.assertIn('setting="hooks.store-outputs (kind `store`)" file=stacks/catalog/unsupported.yaml:6', p.stderr)
+        p = self.fails("terraform", "generate", "planfile", "vpc", "-s", DEV, LOCAL_STATE)
+        self.assertIn("hooks.store-outputs", p.stderr)
+        self.ok("terraform", "generate", "planfile", "vpc", "-s", DEV, LOCAL_STATE, "--ignore-unsupported")
         # Components without such settings are not affected by another component's.
         p = self.fails("terraform", "plan", "dns-zone", "-s", DEV, LOCAL_STATE)
         self.assertIn("stores.vault", p.stderr)
