@@ -74,7 +74,8 @@ std::vector<HelpFlag> terraform_help_flags() {
           kEndpoint,
           kTemplates,
           kFunctions,
-          kSkip};
+          kSkip,
+          {"ignore-unsupported", 0, "", "Run although the component uses configuration this binary does not act on (hooks, source, …)", "false"}};
 }
 
 HelpCommand terraform_sub(const std::string& sub, const std::string& summary, std::vector<std::string> examples) {
@@ -152,6 +153,23 @@ std::vector<HelpCommand> build_tree() {
   t.push_back(terraform_sub("state", "Advanced state management (list, show, mv, rm, …)", {"atmos terraform state list vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("console", "Interactive console for expressions", {"atmos terraform console vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("shell", "A shell in the component directory with the stack's environment", {"atmos terraform shell vpc -s plat-use2-dev"}));
+  {
+    std::vector<HelpFlag> flags = terraform_help_flags();
+    flags.push_back({"orig", 0, "string", "The original planfile (relative to the component directory)", ""});
+    flags.push_back({"new", 0, "string", "The new planfile (default: plan the current configuration)", ""});
+    t.push_back({"terraform plan-diff", "Show what differs between two plans (exit 2 when they differ)",
+                 "terraform plan-diff <component> -s <stack> --orig <planfile> [--new <planfile>] [flags]", flags,
+                 {"atmos terraform plan-diff vpc -s plat-use2-dev --orig orig.plan",
+                  "atmos terraform plan-diff vpc -s plat-use2-dev --orig orig.plan --new new.plan"},
+                 true});
+  }
+  t.push_back({"terraform clean", "Remove what atmos generated for components (varfiles, planfiles, .terraform, generated files)",
+               "terraform clean [<component>] [-s <stack>] [flags]",
+               {kStack, {"everything", 0, "", "Also remove the local state of the stack's workspace (terraform.tfstate.d)", "false"},
+                {"force", 'f', "", "Do not ask for confirmation", "false"},
+                {"skip-lock-file", 0, "", "Keep .terraform.lock.hcl", "false"}, kDryRun},
+               {"atmos terraform clean vpc -s plat-use2-dev --force", "atmos terraform clean --dry-run",
+                "atmos terraform clean vpc -s plat-use2-dev --everything --force"}});
   t.push_back({"terraform generate", "Write generated Terraform files without running Terraform", "terraform generate [command]", {},
                {"atmos terraform generate varfile vpc -s plat-use2-dev", "atmos terraform generate backend vpc -s plat-use2-dev"}});
   t.push_back({"terraform generate varfile", "Write the component's varfile", "terraform generate varfile <component> -s <stack> [flags]",
@@ -159,6 +177,37 @@ std::vector<HelpCommand> build_tree() {
                {"atmos terraform generate varfile vpc -s plat-use2-dev"}});
   t.push_back({"terraform generate backend", "Write the component's backend.tf.json", "terraform generate backend <component> -s <stack> [flags]",
                {kStack, kDryRun}, {"atmos terraform generate backend vpc -s plat-use2-dev"}});
+  t.push_back({"terraform generate varfiles", "Write the varfiles of all components to files named by a template",
+               "terraform generate varfiles --file-template <path> [flags]",
+               {{"file-template", 0, "string", "File name with {tenant}, {environment}, {stage}, {component}, … tokens", ""},
+                {"stacks", 0, "strings", "Only these stacks (names or manifest paths; globs)", ""},
+                {"components", 0, "strings", "Only these components", ""},
+                {"format", 0, "string", "json, yaml or hcl", "json"}, kDryRun, kTemplates, kFunctions, kSkip},
+               {"atmos terraform generate varfiles --file-template varfiles/{stage}/{component}.tfvars.json",
+                "atmos terraform generate varfiles --file-template out/{component}.tfvars --format hcl --stacks plat-use2-dev"}});
+  t.push_back({"terraform generate backends", "Write the backend configuration of all components",
+               "terraform generate backends [flags]",
+               {{"file-template", 0, "string", "File name with tokens (default: backend.tf[.json] in each component)", ""},
+                {"stacks", 0, "strings", "Only these stacks (names or manifest paths; globs)", ""},
+                {"components", 0, "strings", "Only these components", ""},
+                {"format", 0, "string", "hcl, json or backend-config", "hcl"}, kDryRun, kTemplates, kFunctions, kSkip},
+               {"atmos terraform generate backends", "atmos terraform generate backends --format backend-config --file-template backends/{component}.hcl"}});
+  t.push_back({"terraform generate planfile", "Plan and write the plan as JSON or YAML",
+               "terraform generate planfile <component> -s <stack> [flags]",
+               {kStack, {"file", 'f', "string", "Where to write (relative to the component directory)", ""},
+                {"format", 0, "string", "json or yaml", "json"}, kIdentity, kDryRun,
+                {"skip-init", 0, "", "Do not run terraform init first", "false"},
+                {"ignore-unsupported", 0, "", "Run although the component uses configuration this binary does not act on", "false"},
+                kTemplates, kFunctions, kSkip},
+               {"atmos terraform generate planfile vpc -s plat-use2-dev", "atmos terraform generate planfile vpc -s plat-use2-dev --format yaml -f plan.yaml"}});
+  t.push_back({"terraform generate files", "Write (or with --clean remove) the files of the generate section",
+               "terraform generate files [<component> -s <stack> | --all] [flags]",
+               {kStack, {"all", 0, "", "Every component in every stack", "false"},
+                {"stacks", 0, "strings", "With --all: only these stacks (globs over names or manifest paths)", ""},
+                {"components", 0, "strings", "With --all: only these components", ""}, kDryRun,
+                {"clean", 0, "", "Delete the generated files instead of writing them", "false"}},
+               {"atmos terraform generate files vpc -s plat-use2-dev", "atmos terraform generate files --all --dry-run",
+                "atmos terraform generate files --all --clean"}});
 
   t.push_back({"auth", "Sign in to AWS and hand credentials to commands", "auth [command]", {},
                {"atmos auth login --provider acme-sso", "atmos auth whoami --identity plat-dev/terraform"}});

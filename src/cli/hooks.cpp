@@ -1,22 +1,14 @@
 #include "cli/hooks.hpp"
 
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "terraform/guard.hpp"
 
 namespace atmos::cli {
 namespace {
 
 std::string where(const stacks::StackComponent& sc) {
   return "component `" + sc.component + "` in stack `" + sc.stack + "`";
-}
-
-// Upstream's HookEvent.Normalize (dashes are dots, and deploy is apply): whether `event` is after an apply.
-bool after_apply(const std::string& event) {
-  std::string dotted(event);
-  std::replace(dotted.begin(), dotted.end(), '-', '.');
-  return dotted == "after.terraform.apply" || dotted == "after.terraform.deploy";
 }
 
 }  // namespace
@@ -31,19 +23,7 @@ std::vector<StoreHook> store_hooks(const config::CliConfig& cfg, const stacks::S
       return Error(ErrorKind::Stack, "hook `" + name + "` of " + where(sc) + ": " + what);
     };
     if (!hook.is_map()) throw fail("it must be a map");
-    Value kind = hook.get("kind");
-    if (kind.is_null()) kind = hook.get("command");
-    std::string kind_text = kind.is_string() ? kind.as_string() : "";
-    if (kind_text != "store")
-      throw fail("the hook kind `" + kind_text + "` is not supported").hint("Supported hook kind: store");
-    Value events = hook.get("events");
-    if (!events.is_list() || events.size() == 0)
-      throw fail("no `events`").hint("A store hook runs after an apply: events: [after-terraform-apply]");
-    for (const auto& e : events.as_list()) {
-      if (!e.is_string() || !after_apply(e.as_string()))
-        throw fail("the event `" + (e.is_string() ? e.as_string() : describe_value(e)) + "` is not supported for store hooks")
-            .hint("Supported event: after-terraform-apply (or after-terraform-deploy)");
-    }
+    if (!terraform::runs_store_hook(hook)) continue;  // the guard reports it
     StoreHook h{name, hook.get("name").is_string() ? hook.get("name").as_string() : "", {}};
     if (h.store.empty()) throw fail("`name` must name a store of atmos.yaml");
     Value store = cfg.raw.at({"stores", h.store});

@@ -9,8 +9,9 @@
 //       outputs:
 //         vpc_id: .vpc_id         # `.name`: the Terraform output `name`; anything else is written as written
 //
-// Nothing else is run: a hook of another kind, an event other than after-terraform-apply/-deploy, or a store that
-// atmos.yaml lacks stops the command before Terraform runs, naming the hook — never a silent skip.
+// Nothing else is run, and nothing silently: any other hook (another kind, or a store hook with another event) is
+// reported by the Terraform guard (terraform/guard.hpp), which stops the command unless --ignore-unsupported; a store
+// hook whose store atmos.yaml lacks, or without outputs, stops it before Terraform runs.
 #pragma once
 
 #include <string>
@@ -30,7 +31,8 @@ struct StoreHook {
   std::vector<std::pair<std::string, std::string>> outputs;  // key → `.output` or a literal, in key order
 };
 
-// The component's hooks, checked. Throws Error naming the hook, component and stack for anything not supported.
+// The component's store hooks that run after an apply (terraform::runs_store_hook), checked. Throws Error naming the
+// hook, component and stack for a missing store or malformed outputs.
 std::vector<StoreHook> store_hooks(const config::CliConfig& cfg, const stacks::StackComponent& sc, const Value& section);
 
 // After a successful apply: reads the component's outputs once and writes each hook's keys to its store.

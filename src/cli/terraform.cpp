@@ -1,8 +1,11 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
 // varfile|backend` and `terraform version` (docs/architecture.md#one-command-from-argv-to-terraform).
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
+
+#include <unistd.h>
 
 #include "cli/args.hpp"
 #include "cli/auth_runtime.hpp"
@@ -11,9 +14,16 @@
 #include "cli/hooks.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
+#include "core/glob.hpp"
+#include "core/json_emit.hpp"
 #include "core/log.hpp"
+#include "core/yaml_emit.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
+#include "terraform/generate_section.hpp"
+#include "terraform/generated_files.hpp"
+#include "terraform/guard.hpp"
+#include "terraform/plan_diff.hpp"
 #include "terraform/runner.hpp"
 
 
@@ -43,6 +53,9 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"components", 0, false},
       {"query", 'q', false},
       {"credentials-endpoint", 0, true},
+      {"ignore-unsupported", 0, true},
+      {"orig", 0, false},
+      {"new", 0, false},
   };
   return kFlags;
 }
@@ -212,21 +225,362 @@ class TerraformIdentity {
   std::string description_;
 };
 
-int run_generate(const std::vector<std::string>& argv) {
-  if (argv.empty() || (argv[0] != "varfile" && argv[0] != "backend"))
-    throw Error(ErrorKind::Usage, "unknown command \"" + (argv.empty() ? std::string() : argv[0]) +
-                                      "\" for \"atmos terraform generate\": use varfile or backend");
+// Every non-abstract Terraform component instance, in manifest order, whose stack (canonical name, file key or the
+// file key's last segment, each a glob) matches one of `stacks` and whose name is one of `components` (empty
+// filters keep everything). Without `evaluate_functions` YAML functions stay unevaluated (what `clean` needs does
+// not depend on them, and evaluating them may need credentials).
+std::vector<terraform::Target> all_targets(const config::CliConfig& cfg, const ParsedArgs& args, const std::vector<std::string>& stacks,
+                                           const std::vector<std::string>& components, const std::vector<std::string>& cli_args,
+                                           bool evaluate_functions = true) {
+  stacks::StackEngine& engine = process_engine(cfg);
+  if (evaluate_functions) install_functions(engine, cfg, args);
+  auto stack_matches = [&](const std::string& stack, const std::string& file_key) {
+    if (stacks.empty()) return true;
+    std::string base = std::filesystem::path(file_key).filename().string();
+    for (const auto& pattern : stacks)
+      if (glob_match(pattern, stack) || glob_match(pattern, file_key) || glob_match(pattern, base)) return true;
+    return false;
+  };
+  std::vector<terraform::Target> out;
+  for (const auto& m : engine.manifests()) {
+    for (const auto& [name, section] : m.terraform.as_map()) {
+      if (!components.empty() && std::find(components.begin(), components.end(), name) == components.end()) continue;
+      if (section.at({"metadata", "type"}).is_string() && section.at({"metadata", "type"}).as_string() == "abstract") continue;
+      std::string stack = engine.stack_name(m, section);
+      if (!stack_matches(stack, m.file_key)) continue;
+      stacks::StackComponent sc{&m, name, section, stack};
+      out.push_back(terraform::Target{name, stack, engine.workspace(sc), engine.describe_component(sc, cli_args, false)});
+    }
+  }
+  return out;
+}
+
+// `atmos terraform generate files [<component> -s <stack> | --all [--stacks ...] [--components ...]] [--dry-run] [--clean]`.
+int generate_files(const std::vector<std::string>& argv) {
   std::vector<FlagSpec> specs = terraform_flags();
-  if (argv[0] == "varfile") specs.push_back({"file", 'f', false});
-  ParsedArgs args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()), specs);
-  if (args.positionals.size() != 1)
-    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  specs.push_back({"clean", 0, true});
+  specs.push_back({"stacks", 0, false});
+  ParsedArgs args = parse_args(argv, specs);
+  bool all = args.flag("all");
+  if (all && !args.positionals.empty())
+    throw Error(ErrorKind::Usage, "invalid flag: cannot specify both a component and --all");
+  if (!all && args.positionals.size() != 1)
+    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component` (or --all)");
+  if (!all && args.get("stack").empty()) throw Error(ErrorKind::Usage, "`--stack` (`-s`) is required with a component");
   config::CliConfig cfg = load_config(args);
-  terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", argv[0]}, &args);
+  const std::vector<std::string> cli_args{"terraform", "generate", "files"};
+  std::vector<terraform::Target> targets;
+  if (all) targets = all_targets(cfg, args, args.list("stacks"), args.list("components"), cli_args);
+  else targets.push_back(resolve_target(cfg, args.positionals[0], args.get("stack"), cli_args, &args));
   terraform::RealFileSystem files;
   terraform::RealProcessRunner processes;
   terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, terraform::process_environment()});
-  if (argv[0] == "varfile") runner.generate_varfile(target, args.get("file"), args.flag("dry-run"));
+  std::size_t count = 0;
+  for (const auto& target : targets) count += runner.generate_files(target, args.flag("dry-run"), args.flag("clean"));
+  if (count == 0) log::info("No generate section found");
+  return 0;
+}
+
+// `atmos terraform clean [<component>] [-s <stack>] [--everything] [--force] [--skip-lock-file] [--dry-run]`: removes
+// what atmos and the Terraform runs it started created for the selected component instances (all without a
+// component), nothing else; asks first unless --force, and refuses without a terminal to ask on.
+// `atmos terraform plan-diff <component> -s <stack> --orig <planfile> [--new <planfile>]`: without --new the current
+// configuration is planned into a temporary planfile first. Exit 0 when the plans agree, 2 when they differ.
+int run_plan_diff(terraform::Runner& runner, terraform::Invocation inv, const terraform::Target& target, const ParsedArgs& args) {
+  std::string orig = args.get("orig");
+  if (orig.empty()) throw Error(ErrorKind::Usage, "original plan file (--orig) is required");
+  terraform::ComponentPaths paths = runner.paths_of(target);
+  const std::string& dir = paths.dir;
+  auto located = [&](const std::string& file) {
+    std::filesystem::path p(file);
+    return (p.is_absolute() ? p : std::filesystem::path(dir) / p).lexically_normal().string();
+  };
+  orig = located(orig);
+  if (!std::filesystem::exists(orig)) throw Error(ErrorKind::Usage, "original plan file '" + orig + "' does not exist");
+  std::string updated = args.get("new");
+  bool temporary = updated.empty();
+  if (temporary) {
+    updated = located(paths.planfile + ".plan-diff");
+    terraform::Invocation plan = inv;
+    plan.subcommand = "plan";
+    plan.args.insert(plan.args.end(), {"-out", updated});
+    int code = runner.run(plan, target);
+    if (code != 0) return code;
+    inv.skip_init = true;
+  } else {
+    updated = located(updated);
+    if (!std::filesystem::exists(updated)) throw Error(ErrorKind::Usage, "new plan file '" + updated + "' does not exist");
+  }
+  std::string diff;
+  try {
+    Value a = runner.show_plan(inv, target, orig);
+    inv.skip_init = true;
+    diff = terraform::plan_diff(a, runner.show_plan(inv, target, updated));
+  } catch (...) {
+    if (temporary) std::filesystem::remove(updated);
+    throw;
+  }
+  if (temporary) std::filesystem::remove(updated);
+  if (diff.empty()) {
+    std::fputs("The planfiles are identical\n", stdout);
+    return 0;
+  }
+  std::fputs(("\nDiff Output\n=========\n\n" + diff).c_str(), stdout);
+  return 2;
+}
+
+int run_clean(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.push_back({"everything", 0, true});
+  specs.push_back({"force", 'f', true});
+  specs.push_back({"skip-lock-file", 0, true});
+  ParsedArgs args = parse_args(argv, specs);
+  if (args.positionals.size() > 1) throw Error(ErrorKind::Usage, "invalid arguments: `atmos terraform clean [<component>] [-s <stack>]`");
+  config::CliConfig cfg = load_config(args);
+  const std::vector<std::string> cli_args{"terraform", "clean"};
+  std::vector<terraform::Target> targets;
+  std::string stack = args.get("stack");
+  if (!args.positionals.empty() && !stack.empty()) {
+    targets.push_back(resolve_target(cfg, args.positionals[0], stack, cli_args, nullptr));
+  } else {
+    std::vector<std::string> components;
+    if (!args.positionals.empty()) components.push_back(args.positionals[0]);
+    targets = all_targets(cfg, args, stack.empty() ? std::vector<std::string>{} : std::vector<std::string>{stack}, components,
+                          cli_args, false);
+    if (targets.empty() && !args.positionals.empty())
+      throw Error(ErrorKind::Stack, "component '" + args.positionals[0] + "' is not defined in any stack" +
+                                        (stack.empty() ? std::string() : " matching '" + stack + "'"));
+  }
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, terraform::process_environment()});
+  std::vector<std::string> found;
+  std::set<std::string> seen;
+  for (const auto& target : targets) {
+    for (const auto& path : runner.clean_paths(target, args.flag("everything"), args.flag("skip-lock-file"))) {
+      std::error_code ec;
+      if (std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found && !ec && seen.insert(path).second)
+        found.push_back(path);
+    }
+  }
+  if (found.empty()) {
+    std::fputs("Nothing to delete\n", stderr);
+    return 0;
+  }
+  if (args.flag("dry-run")) {
+    for (const auto& path : found) std::fprintf(stderr, "Would delete %s\n", display_path(path, cfg).c_str());
+    return 0;
+  }
+  if (!args.flag("force")) {
+    if (!isatty(STDIN_FILENO))
+      throw Error(ErrorKind::Usage, "refusing to delete " + std::to_string(found.size()) + " files without confirmation")
+          .hint("Pass --force to delete without asking, or --dry-run to see the list");
+    for (const auto& path : found) std::fprintf(stderr, "  %s\n", display_path(path, cfg).c_str());
+    std::fprintf(stderr, "Delete these %zu files and directories? [y/N] ", found.size());
+    std::string answer;
+    for (int c; (c = std::fgetc(stdin)) != EOF && c != '\n';) answer += static_cast<char>(c);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      std::fputs("Nothing deleted\n", stderr);
+      return 0;
+    }
+  }
+  for (const auto& path : found) {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+    if (ec) throw Error(ErrorKind::Io, "failed to delete '" + path + "': " + ec.message());
+    std::fprintf(stderr, "Deleted %s\n", display_path(path, cfg).c_str());
+  }
+  return 0;
+}
+
+// The file name of `--file-template` for a component (upstream ReplaceContextTokens): {namespace}, {tenant},
+// {environment}, {region}, {stage} and {attributes} from vars, {component} (with `/` as `-`), {base-component},
+// {component-path}, {workspace} and {terraform_workspace}.
+std::string file_from_template(const std::string& tmpl, const terraform::Target& target, const terraform::ComponentPaths& paths) {
+  Value vars = target.section.get("vars");
+  auto var = [&](const char* k) { return vars.get(k).is_string() ? vars.get(k).as_string() : std::string(); };
+  std::string attributes;
+  if (vars.get("attributes").is_list())
+    for (const auto& a : vars.get("attributes").as_list()) attributes += (attributes.empty() ? "" : "-") + (a.is_string() ? a.as_string() : describe_value(a));
+  std::string component = target.component;
+  std::replace(component.begin(), component.end(), '/', '-');
+  const std::pair<const char*, std::string> tokens[] = {
+      {"{base-component}", paths.base_component}, {"{component}", component}, {"{component-path}", paths.dir},
+      {"{namespace}", var("namespace")},         {"{environment}", var("environment")}, {"{region}", var("region")},
+      {"{tenant}", var("tenant")},               {"{stage}", var("stage")},             {"{workspace}", target.workspace},
+      {"{terraform_workspace}", target.workspace}, {"{attributes}", attributes}};
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size();) {
+    bool replaced = false;
+    for (const auto& [token, value] : tokens) {
+      std::string_view t(token);
+      if (std::string_view(tmpl).substr(i, t.size()) == t) {
+        out += value;
+        i += t.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += tmpl[i++];
+  }
+  return out;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::filesystem::path p = std::filesystem::absolute(path);
+  terraform::RealFileSystem files;
+  files.create_directories(p.parent_path().string(), 0755);
+  files.write_file(p.string(), text, 0644);
+}
+
+// `atmos terraform generate varfiles --file-template <path> [--stacks ...] [--components ...] [--format json|yaml|hcl]`.
+int generate_varfiles(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.insert(specs.end(), {{"file-template", 0, false}, {"stacks", 0, false}, {"format", 0, false}});
+  ParsedArgs args = parse_args(argv, specs);
+  if (!args.positionals.empty()) throw Error(ErrorKind::Usage, "`atmos terraform generate varfiles` takes no arguments");
+  std::string tmpl = args.get("file-template");
+  if (tmpl.empty()) throw Error(ErrorKind::Usage, "`--file-template` is required").hint("e.g. --file-template varfiles/{stage}/{component}.tfvars.json");
+  std::string format = args.get("format", "json");
+  if (format != "json" && format != "yaml" && format != "hcl")
+    throw Error(ErrorKind::Usage, "invalid '--format' argument '" + format + "'. Valid values are 'json' (default), 'yaml' and 'hcl'");
+  config::CliConfig cfg = load_config(args);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, terraform::process_environment()});
+  for (const auto& target : all_targets(cfg, args, args.list("stacks"), args.list("components"), {"terraform", "generate", "varfiles"})) {
+    terraform::check_unevaluated_tags(target.section, cfg.base_path_abs);
+    Value vars = target.section.get("vars").is_map() ? target.section.get("vars") : Value::empty_map();
+    std::string file = file_from_template(tmpl, target, runner.paths_of(target));
+    std::string text = format == "json" ? to_json(vars) : format == "yaml" ? to_yaml(vars) : terraform::to_hcl(vars, true);
+    if (args.flag("dry-run")) {
+      std::fprintf(stderr, "Would write %s\n", file.c_str());
+      continue;
+    }
+    write_text_file(file, text);
+    log::debug("Wrote varfile file={} component={} stack={}", file, target.component, target.stack);
+  }
+  return 0;
+}
+
+// `atmos terraform generate backends [--file-template <path>] [--stacks ...] [--components ...] [--format hcl|json|backend-config]`:
+// without a template, `backend.tf` (or `backend.tf.json`) in each Terraform component's directory, once per directory.
+int generate_backends(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.insert(specs.end(), {{"file-template", 0, false}, {"stacks", 0, false}, {"format", 0, false}});
+  ParsedArgs args = parse_args(argv, specs);
+  if (!args.positionals.empty()) throw Error(ErrorKind::Usage, "`atmos terraform generate backends` takes no arguments");
+  std::string format = args.get("format", "hcl");
+  if (format != "hcl" && format != "json" && format != "backend-config")
+    throw Error(ErrorKind::Usage, "invalid '--format' argument '" + format + "'. Valid values are 'hcl' (default), 'json' and 'backend-config'");
+  std::string tmpl = args.get("file-template");
+  config::CliConfig cfg = load_config(args);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, terraform::process_environment()});
+  std::set<std::string> written;
+  for (const auto& target : all_targets(cfg, args, args.list("stacks"), args.list("components"), {"terraform", "generate", "backends"})) {
+    terraform::ComponentPaths paths = runner.paths_of(target);
+    if (tmpl.empty() && !written.insert(paths.dir).second) continue;
+    std::string type = target.section.get("backend_type").is_string() ? target.section.get("backend_type").as_string() : "";
+    if (type.empty()) {
+      log::warn("Skipping backend generation: backend_type is not set component={} stack={}", target.component, target.stack);
+      continue;
+    }
+    terraform::check_unevaluated_tags(target.section, cfg.base_path_abs);
+    Value backend = target.section.get("backend");
+    std::string file = !tmpl.empty() ? file_from_template(tmpl, target, paths)
+                                     : (std::filesystem::path(paths.dir) / (format == "json" ? "backend.tf.json" : "backend.tf")).string();
+    std::string text = format == "json" ? terraform::file_text(terraform::backend_document(type, backend, target.workspace))
+                       : format == "hcl" ? terraform::hcl_backend_block(type, backend)
+                                         : terraform::to_hcl(backend.is_map() ? backend : Value::empty_map(), true);
+    if (args.flag("dry-run")) {
+      std::fprintf(stderr, "Would write %s\n", file.c_str());
+      continue;
+    }
+    write_text_file(file, text);
+  }
+  return 0;
+}
+
+// `atmos terraform generate planfile <component> -s <stack> [--file <path>] [--format json|yaml]`: plans into a
+// temporary planfile and writes its `terraform show -json` document (by default `<planfile>.<format>` in the
+// component directory; a relative --file is relative to it).
+int generate_planfile(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs = terraform_flags();
+  specs.insert(specs.end(), {{"file", 'f', false}, {"format", 0, false}});
+  ParsedArgs args = parse_args(normalise_identity_flag(argv), specs);
+  if (args.positionals.size() != 1) throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  std::string format = args.get("format", "json");
+  if (format != "json" && format != "yaml")
+    throw Error(ErrorKind::Usage, "invalid format: " + format + ". Supported formats are 'json' and 'yaml'");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackComponent sc;
+  terraform::Target target =
+      resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", "planfile"}, &args, &sc);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::RunnerServices services{files, processes, terraform::process_environment()};
+  TerraformIdentity identity(cfg, sc, false, nullptr);
+  services.identity = std::ref(identity);
+  terraform::Runner runner(settings_from(cfg, args), services);
+  terraform::ComponentPaths paths = runner.paths_of(target);
+
+  terraform::Invocation inv;
+  inv.subcommand = "plan";
+  inv.skip_init = args.flag("skip-init");
+  inv.ignore_unsupported = args.flag("ignore-unsupported");
+  inv.identity = terraform::select_identity(args.last("identity"), ProcessEnvironment());
+  std::string tmp = (std::filesystem::path(paths.dir) / (paths.planfile + ".generate-planfile")).string();
+  inv.args = {"-out", tmp};
+  if (args.flag("dry-run")) {
+    inv.dry_run = true;
+    return runner.run(inv, target);
+  }
+  Value plan;
+  try {
+    int code = runner.run(inv, target);
+    if (code != 0) {
+      std::filesystem::remove(tmp);
+      return code;
+    }
+    inv.skip_init = true;
+    plan = runner.show_plan(inv, target, tmp);
+  } catch (...) {
+    std::filesystem::remove(tmp);
+    throw;
+  }
+  std::filesystem::remove(tmp);
+  std::string file = args.get("file");
+  std::filesystem::path out = file.empty() ? std::filesystem::path(paths.dir) / (paths.planfile + "." + format)
+                              : std::filesystem::path(file).is_absolute() ? std::filesystem::path(file)
+                                                                          : std::filesystem::path(paths.dir) / file;
+  write_text_file(out.string(), format == "json" ? to_json(plan) : to_yaml(plan));
+  std::fprintf(stderr, "Wrote %s\n", display_path(out.string(), cfg).c_str());
+  return 0;
+}
+
+int run_generate(const std::vector<std::string>& argv) {
+  std::string sub = argv.empty() ? std::string() : argv[0];
+  std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
+  if (sub == "files") return generate_files(rest);
+  if (sub == "varfiles") return generate_varfiles(rest);
+  if (sub == "backends") return generate_backends(rest);
+  if (sub == "planfile") return generate_planfile(rest);
+  if (sub != "varfile" && sub != "backend")
+    throw Error(ErrorKind::Usage, "unknown command \"" + sub + "\" for \"atmos terraform generate\": use varfile, varfiles, backend, "
+                                                                 "backends, files or planfile");
+  std::vector<FlagSpec> specs = terraform_flags();
+  if (sub == "varfile") specs.push_back({"file", 'f', false});
+  ParsedArgs args = parse_args(rest, specs);
+  if (args.positionals.size() != 1)
+    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  config::CliConfig cfg = load_config(args);
+  terraform::Target target = resolve_target(cfg, args.positionals[0], args.get("stack"), {"terraform", "generate", sub}, &args);
+  terraform::RealFileSystem files;
+  terraform::RealProcessRunner processes;
+  terraform::Runner runner(settings_from(cfg, args), terraform::RunnerServices{files, processes, terraform::process_environment()});
+  if (sub == "varfile") runner.generate_varfile(target, args.get("file"), args.flag("dry-run"));
   else runner.generate_backend(target, args.flag("dry-run"));
   return 0;
 }
@@ -236,6 +590,7 @@ int run_generate(const std::vector<std::string>& argv) {
 int cmd_terraform(const std::vector<std::string>& argv) {
   if (argv.empty()) throw Error(ErrorKind::Usage, "missing subcommand for \"atmos terraform\": e.g. plan, apply, deploy");
   if (argv[0] == "generate") return run_generate(std::vector<std::string>(argv.begin() + 1, argv.end()));
+  if (argv[0] == "clean") return run_clean(std::vector<std::string>(argv.begin() + 1, argv.end()));
   ParsedArgs args = parse_args(normalise_identity_flag(argv), terraform_flags(), true);
   if (args.flag("all") || args.flag("affected") || args.has("components") || args.has("query"))
     throw Error(ErrorKind::Usage, "multi-component execution (--all, --affected, --components, --query) is not supported");
@@ -273,6 +628,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   inv.skip_init = args.flag("skip-init");
   inv.planfile = args.get("planfile");
   inv.from_plan = args.flag("from-plan") || !inv.planfile.empty();
+  inv.ignore_unsupported = args.flag("ignore-unsupported");
   ProcessEnvironment env;
   inv.identity = terraform::select_identity(args.last("identity"), env);
 
@@ -287,6 +643,8 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   TerraformIdentity identity(cfg, sc, inv.dry_run, endpoint ? &processes : nullptr);
   services.identity = std::ref(identity);
   terraform::Runner runner(settings, services);
+  if (inv.subcommand == "plan-diff") return run_plan_diff(runner, inv, target, args);
+  if (args.has("orig") || args.has("new")) throw Error(ErrorKind::Usage, "--orig and --new are flags of `atmos terraform plan-diff`");
   int code = runner.run(inv, target);
   identity.report_failure(code);
   if (code == 0 && applies && !inv.dry_run && !hooks.empty()) run_store_hooks(*cloud, sc, hooks);

@@ -405,7 +405,9 @@ Value FunctionEvaluator::walk(const StackComponent& sc, const Value& section, co
     const std::string& s = v.as_string();
     if (s.empty() || s[0] != '!') return v;
     try {
-      return call(sc, section, s, unset);
+      Value result = call(sc, section, s, unset);
+      // A string that is no function (or a skipped one) keeps its source position for later error messages.
+      return !unset && result.is_string() && result.as_string() == s ? v : result;
     } catch (const Error& e) {
       const SourceMark* mark = v.mark();
       std::string file = mark && mark->file ? display_file(*mark->file, cfg_)

@@ -41,20 +41,6 @@ bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Tags that upstream evaluates after merging; at parse time they become "<tag> <value>" strings.
-bool is_deferred_function_tag(const std::string& tag) {
-  static const char* const kTags[] = {
-      "!exec",     "!store",     "!store.get", "!template", "!terraform.output", "!terraform.state", "!env",
-      "!repo-root", "!cwd",      "!random",    "!unset",    "!secret",           "!tags",            "!labels",
-      "!version",  "!cel",       "!emulator",  "!literal",
-  };
-  for (const char* t : kTags)
-    if (tag == t) return true;
-  for (const char* prefix : {"!aws.", "!git.", "!labels.", "!atmos."})
-    if (tag.rfind(prefix, 0) == 0) return true;
-  return false;
-}
-
 const char* kSupportedTags =
     "!exec, !store, !store.get, !template, !terraform.output, !terraform.state, !env, !include, !include.raw, "
     "!repo-root, !cwd, !random, !literal, !append, !unset, !secret, !aws.*, !git.*";
@@ -90,6 +76,20 @@ Value map_section(const Value& parent, const char* key, const char* error, const
 }
 
 }  // namespace
+
+bool is_deferred_function_tag(const std::string& tag) {
+  static const char* const kTags[] = {
+      "!exec",     "!store",     "!store.get", "!template", "!terraform.output", "!terraform.state", "!env",
+      "!repo-root", "!cwd",      "!random",    "!unset",    "!secret",           "!tags",            "!labels",
+      "!version",  "!cel",       "!emulator",  "!literal",
+  };
+  for (const char* t : kTags)
+    if (tag == t) return true;
+  for (const char* prefix : {"!aws.", "!git.", "!labels.", "!atmos."})
+    if (tag.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
 
 ManifestProcessor::ManifestProcessor(const config::CliConfig& cfg, TemplateRenderer renderer)
     : cfg_(cfg), renderer_(std::move(renderer)) {}
@@ -172,8 +172,9 @@ Value ManifestProcessor::apply_parse_time_tags(const Value& v, const std::string
         return v.mark() ? call.with_mark(*v.mark()) : call;
       }
     } else if (tag.rfind("!!", 0) != 0) {
-      throw Error(ErrorKind::Stack, "unsupported YAML tag: '" + tag + "' found in file '" + file +
-                                        "'. Supported tags are: " + kSupportedTags);
+      std::string line = v.mark() && v.mark()->line ? " (line " + std::to_string(v.mark()->line) + ")" : "";
+      throw Error(ErrorKind::Stack, "unsupported YAML tag: '" + tag + "' found in file '" + file + "'" + line +
+                                        ". Supported tags are: " + kSupportedTags);
     }
   }
   if (v.is_map()) {

@@ -17,6 +17,10 @@
 
 namespace atmos::stacks {
 
+// Tags that upstream evaluates after merging (`!terraform.output`, `!secret`, `!aws.*`, …); at parse time a value
+// so tagged becomes the string "<tag> <value>".
+bool is_deferred_function_tag(const std::string& tag);
+
 // Renders a Go template; `missing_key_error` selects missingkey=error (else default).
 using TemplateRenderer =
     std::function<std::string(const std::string& name, const std::string& text, const Value& data, bool missing_key_error)>;

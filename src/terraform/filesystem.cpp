@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 
 namespace atmos::terraform {
 namespace {
@@ -66,6 +67,8 @@ bool RealFileSystem::is_directory(const std::string& path) const {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+std::optional<std::string> RealFileSystem::read_file(const std::string& path) const { return read_file_if_exists(path); }
 
 void RealFileSystem::create_directories(const std::string& path, unsigned mode) {
   std::filesystem::path p(path);

@@ -5,9 +5,12 @@
 
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
+#include "core/json_parse.hpp"
 #include "core/log.hpp"
 #include "core/yaml_emit.hpp"
+#include "terraform/generate_section.hpp"
 #include "terraform/generated_files.hpp"
+#include "terraform/guard.hpp"
 
 namespace atmos::terraform {
 namespace {
@@ -109,9 +112,11 @@ RunnerSettings runner_settings(const config::CliConfig& cfg, const std::string& 
   s.deploy_run_init = tf({"deploy_run_init"}, false);
   s.init_run_reconfigure = tf({"init_run_reconfigure"}, false);
   s.auto_generate_backend_file = tf({"auto_generate_backend_file"}, false);
+  s.auto_generate_files = tf({"auto_generate_files"}, false);
   s.init_pass_vars = tf({"init", "pass_vars"}, false);
   s.skip_planfile = tf({"plan", "skip_planfile"}, false);
   s.shell_prompt = cfg.get_string({"components", "terraform", "shell", "prompt"});
+  s.stores = cfg.raw.get("stores");
   return s;
 }
 
@@ -242,7 +247,17 @@ int Runner::run(const Invocation& requested, const Target& target) {
     throw Error(ErrorKind::Config,
                 "Base path to terraform components must be provided in 'components.terraform.base_path' config or "
                 "'ATMOS_COMPONENTS_TERRAFORM_BASE_PATH' ENV variable");
+  check_unevaluated_tags(section, settings_.env.base_path_abs);
+  std::vector<UnsupportedSetting> unsupported = unsupported_settings(section, settings_.stores, settings_.env.base_path_abs);
+  if (!unsupported.empty() && !requested.ignore_unsupported) throw unsupported_error(target.component, target.stack, unsupported);
+  for (const auto& u : unsupported)
+    log::warn("Ignoring configuration this binary does not act on (--ignore-unsupported) setting=\"{}\" file={}", u.setting,
+              u.source.empty() ? "(unknown)" : u.source);
   ComponentPaths paths = paths_of(target);
+  const bool generates = !generated_file_names(section.get("generate")).empty();
+  // Like upstream, a component may consist of generated files only: its directory is created for them.
+  if (generates && settings_.auto_generate_files && !requested.dry_run && !services_.files.is_directory(paths.dir))
+    services_.files.create_directories(paths.dir, kCacheDirMode);
   if (!services_.files.is_directory(paths.dir))
     throw Error(ErrorKind::Stack, "invalid Terraform component")
         .explain("'" + target.component + "' points to the Terraform component '" + paths.final_component +
@@ -258,6 +273,13 @@ int Runner::run(const Invocation& requested, const Target& target) {
       log::debug("Variables for the component in the stack component={} stack={}\n{}", target.component, target.stack,
                  to_yaml(vars_of(section)));
     if (!requested.from_plan) write(join(paths.dir, paths.varfile), vars_of(section), kVarfileMode, dry);
+  }
+  if (generates && settings_.auto_generate_files) {
+    generate_files(target, dry, false);
+  } else if (generates) {
+    log::warn("The generate section of the component is not written because components.terraform.auto_generate_files "
+              "is false; run `atmos terraform generate files {} -s {}` or enable it component={}",
+              target.component, target.stack, target.component);
   }
   if (settings_.auto_generate_backend_file) {
     // Like upstream, a dry run does not build the document, so a missing backend_type is reported only for real.
@@ -321,6 +343,7 @@ int Runner::run_shell(const Target& target, const ComponentPaths& paths, EnvMap 
 }
 
 std::string Runner::generate_varfile(const Target& target, const std::string& file, bool dry_run) {
+  check_unevaluated_tags(target.section, settings_.env.base_path_abs);
   ComponentPaths paths = paths_of(target);
   std::string path = file.empty() ? join(paths.dir, paths.varfile) : file;
   write(path, vars_of(target.section), kVarfileMode, dry_run);
@@ -329,6 +352,7 @@ std::string Runner::generate_varfile(const Target& target, const std::string& fi
 
 std::string Runner::generate_backend(const Target& target, bool dry_run) {
   const Value& section = target.section;
+  check_unevaluated_tags(section, settings_.env.base_path_abs);
   std::string type = str_of(section.get("backend_type"));
   if (type.empty())
     throw Error(ErrorKind::Stack, "backend_type is required")
@@ -344,6 +368,86 @@ std::string Runner::generate_backend(const Target& target, bool dry_run) {
   std::string path = join(paths.dir, "backend.tf.json");
   write(path, document, kGeneratedMode, dry_run);
   return path;
+}
+
+std::size_t Runner::generate_files(const Target& target, bool dry_run, bool clean) {
+  Value generate = target.section.get("generate");
+  std::vector<std::string> names = generated_file_names(generate);
+  if (names.empty()) return 0;
+  ComponentPaths paths = paths_of(target);
+  if (clean) {
+    for (const auto& name : names) {
+      std::string path = join(paths.dir, name);
+      if (dry_run) std::fprintf(services_.notices, "Would delete %s\n", path.c_str());
+      else if (services_.files.remove_file(path)) std::fprintf(services_.notices, "Deleted %s\n", path.c_str());
+    }
+    return names.size();
+  }
+  check_unevaluated_tags(target.section, settings_.env.base_path_abs);
+  Value context = generate_template_context(target.section, target.component, target.stack, target.workspace);
+  std::vector<std::string> texts;
+  for (const auto& name : names) texts.push_back(render_generated_file(name, generate.get(name), context));
+  if (!dry_run && !services_.files.is_directory(paths.dir)) services_.files.create_directories(paths.dir, kCacheDirMode);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string path = join(paths.dir, names[i]);
+    if (dry_run) {
+      std::fprintf(services_.notices, "Would generate %s\n", path.c_str());
+      continue;
+    }
+    std::optional<std::string> existing = services_.files.read_file(path);
+    if (existing && *existing == texts[i]) continue;
+    services_.files.write_file(path, texts[i], kGeneratedMode);
+    std::fprintf(services_.notices, "%s %s\n", existing ? "Updated" : "Created", path.c_str());
+  }
+  return names.size();
+}
+
+std::vector<std::string> Runner::clean_paths(const Target& target, bool everything, bool skip_lock_file) const {
+  const Value& section = target.section;
+  ComponentPaths paths = paths_of(target);
+  std::vector<std::string> out;
+  std::string data_dir = tf_data_dir(services_.os_env, paths.dir);
+  if (fs::path(data_dir).lexically_relative(paths.dir).string().rfind("..", 0) != 0 && data_dir != paths.dir)
+    out.push_back(data_dir);
+  else
+    log::warn("Not removing TF_DATA_DIR outside the component directory dir={}", data_dir);
+  for (const std::string& name : {paths.varfile, paths.planfile, paths.planfile + ".json", paths.planfile + ".yaml"})
+    out.push_back(join(paths.dir, name));
+  if (!skip_lock_file) out.push_back(join(paths.dir, ".terraform.lock.hcl"));
+  if (settings_.auto_generate_backend_file) out.push_back(join(paths.dir, "backend.tf.json"));
+  Value providers = section.get("providers");
+  if (providers.is_map() && !providers.empty()) out.push_back(join(paths.dir, "providers_override.tf.json"));
+  if (!str_of(section.get("required_version")).empty() ||
+      (section.get("required_providers").is_map() && !section.get("required_providers").empty()))
+    out.push_back(join(paths.dir, "terraform_override.tf.json"));
+  for (const auto& name : generated_file_names(section.get("generate"))) out.push_back(join(paths.dir, name));
+  if (everything && !target.workspace.empty()) out.push_back(join(join(paths.dir, "terraform.tfstate.d"), target.workspace));
+  return out;
+}
+
+Value Runner::show_plan(const Invocation& inv, const Target& target, const std::string& planfile) {
+  ComponentPaths paths = paths_of(target);
+  const std::string command = command_of(target);
+  IdentityEnvironment identity = services_.identity(target.section, inv.identity);
+  std::string cache = plugin_cache_dir(services_.os_env, component_env_vars(target.section.get("env")), settings_.env);
+  EnvMap env = child_environment(services_.os_env, target.section.get("env"), identity, settings_.env, cache);
+  if (!inv.skip_init) {
+    int code = execute(command, init_args("plan", settings_, paths.varfile), paths.dir, env, false, true).exit_code;
+    if (code != 0) throw Error(ErrorKind::Stack, "terraform init failed in '" + paths.dir + "' (exit code " + std::to_string(code) + ")");
+  }
+  ProcessResult shown = execute(command, {"show", "-json", planfile}, paths.dir, env, false, true);
+  if (shown.exit_code != 0)
+    throw Error(ErrorKind::Stack, "terraform show -json " + planfile + " failed (exit code " + std::to_string(shown.exit_code) + ")")
+        .explain(shown.output);
+  // Output is stdout and stderr together: the plan is the line that holds the JSON document.
+  std::size_t start = 0;
+  while (start < shown.output.size()) {
+    std::size_t end = shown.output.find('\n', start);
+    if (end == std::string::npos) end = shown.output.size();
+    if (shown.output[start] == '{') return parse_json(std::string_view(shown.output).substr(start, end - start), false);
+    start = end + 1;
+  }
+  throw Error(ErrorKind::Stack, "terraform show -json " + planfile + " printed no plan").explain(shown.output);
 }
 
 int Runner::version(const std::string& command) {

@@ -29,6 +29,7 @@ struct Invocation {
   bool skip_init = false;
   bool from_plan = false;          // apply a saved plan instead of the varfile
   std::string planfile;            // --planfile (implies from_plan and keeps the file)
+  bool ignore_unsupported = false; // run although the component uses configuration this binary does not act on
   IdentitySelection identity;
 };
 
@@ -49,11 +50,13 @@ struct RunnerSettings {
   bool deploy_run_init = false;
   bool init_run_reconfigure = false;
   bool auto_generate_backend_file = false;
+  bool auto_generate_files = false;  // write the `generate` section before every command
   bool init_pass_vars = false;
   bool skip_planfile = false;
   std::string command;          // --terraform-command; empty = the section's `command`
   std::string redirect_stderr;  // --redirect-stderr: Terraform's stderr goes to this file ("/dev/stdout" allowed)
   std::string shell_prompt;     // components.terraform.shell.prompt (PS1 of `terraform shell`)
+  Value stores;                 // atmos.yaml `stores` (terraform/guard.hpp)
 };
 
 // Settings from atmos.yaml; `cwd` anchors ATMOS_BASE_PATH.
@@ -91,11 +94,26 @@ class Runner {
   std::string generate_varfile(const Target& target, const std::string& file, bool dry_run);
   // `atmos terraform generate backend`: writes backend.tf.json; returns the path.
   std::string generate_backend(const Target& target, bool dry_run);
+  // `atmos terraform generate files`: writes (or with `clean` removes) the files of the `generate` section, reporting
+  // each change on the notices stream. All files are rendered before any is written, so a bad one writes nothing.
+  // Returns the number of files in the section.
+  std::size_t generate_files(const Target& target, bool dry_run, bool clean);
+  // What `atmos terraform clean` removes for the target (absolute paths, which may not exist): the Terraform data
+  // directory when inside the component directory, the varfile, the planfile (and its .json/.yaml renderings), the
+  // lock file (unless `skip_lock_file`), the backend and override files atmos writes for this configuration, the
+  // files of the `generate` section and, with `everything`, the local state of the target's workspace. Nothing else.
+  std::vector<std::string> clean_paths(const Target& target, bool everything, bool skip_lock_file) const;
+  // `terraform show -json <planfile>` in the component directory with the run's environment (planfile relative to
+  // the component directory unless absolute); `init` first unless `inv.skip_init`. Returns the plan document.
+  // Throws Error when Terraform fails or prints no JSON.
+  Value show_plan(const Invocation& inv, const Target& target, const std::string& planfile);
   // `atmos terraform version`: no stack needed.
   int version(const std::string& command);
 
- private:
+  // Where the target's component directory and the files atmos names for it are.
   ComponentPaths paths_of(const Target& target) const;
+
+ private:
   std::string command_of(const Target& target) const;
   void write(const std::string& path, const Value& document, unsigned mode, bool dry_run);
   ProcessResult execute(const std::string& command, std::vector<std::string> args, const std::string& cwd,

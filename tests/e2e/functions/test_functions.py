@@ -318,13 +318,14 @@ class Functions(unittest.TestCase):
     def test_unsupported_hooks_stop_terraform_before_it_runs(self):
         cases = {
             "        lint:\n          kind: command\n          events: [after-terraform-apply]\n":
-                "hook `lint` of component `vpc-hooked` in stack `plat-use2-dev`: the hook kind `command` is not supported",
+                "hooks.lint (kind `command`) in stacks/catalog/vpc/hook-test.yaml:7",
             "        early:\n          command: store\n          events: [before-terraform-plan]\n          name: acme-ssm\n"
             "          outputs: {a: .vpc_id}\n":
-                "the event `before-terraform-plan` is not supported for store hooks",
+                "hooks.early (kind `store`) in stacks/catalog/vpc/hook-test.yaml:7",
             "        nowhere:\n          command: store\n          events: [after-terraform-apply]\n          name: vault\n"
             "          outputs: {a: .vpc_id}\n":
-                "store `vault` not found in the `stores` section of atmos.yaml",
+                "hook `nowhere` of component `vpc-hooked` in stack `plat-use2-dev`: store `vault` not found in the "
+                "`stores` section of atmos.yaml",
         }
         for hook, message in cases.items():
             with self.subTest(message=message):

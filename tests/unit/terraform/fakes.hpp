@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ class FakeFileSystem final : public FileSystem {
     return files.erase(path) != 0;
   }
   bool is_directory(const std::string& path) const override { return directories.count(path) != 0; }
+  std::optional<std::string> read_file(const std::string& path) const override {
+    auto it = files.find(path);
+    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second.content);
+  }
   void create_directories(const std::string& path, unsigned) override {
     directories.insert(path);
     log.push_back("mkdir " + path);

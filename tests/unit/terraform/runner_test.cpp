@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/error.hpp"
@@ -400,4 +401,58 @@ TEST(RunnerArgs, InitArgsFollowReconfigureAndPassVars) {
   EXPECT_EQ(init_args("workspace", s, "v.json"), (std::vector<std::string>{"init", "-reconfigure"}));
   s.init_pass_vars = true;
   EXPECT_EQ(init_args("plan", s, "v.json"), (std::vector<std::string>{"init", "-var-file", "v.json"}));
+}
+
+TEST_F(RunnerTest, GenerateSectionIsWrittenBeforeInitWhenAutoGenerateFilesIsOn) {
+  settings_.auto_generate_files = true;
+  Target t = target("generate:\n  extra.tf:\n    locals:\n      region: '{{ .vars.region }}'\n  notes.txt: 'stack {{ .atmos_stack }}'\n");
+  ASSERT_EQ(run(invocation("plan"), t), 0);
+  EXPECT_EQ(files_.files.at(kDir + "/extra.tf").content, "locals {\n  region = \"us-east-2\"\n}\n");
+  EXPECT_EQ(files_.files.at(kDir + "/notes.txt").content, "stack plat-use2-dev");
+  EXPECT_EQ(files_.files.at(kDir + "/notes.txt").mode, 0644u);
+  ASSERT_FALSE(processes_.commands.empty());
+  EXPECT_EQ(processes_.commands.front().rfind("terraform init", 0), 0u);
+  EXPECT_NE(notices().find("Created " + kDir + "/extra.tf"), std::string::npos);
+}
+
+TEST_F(RunnerTest, GenerateSectionIsNotWrittenWithoutAutoGenerateFiles) {
+  ASSERT_EQ(run(invocation("plan"), target("generate:\n  extra.tf: x\n")), 0);
+  EXPECT_EQ(files_.files.count(kDir + "/extra.tf"), 0u);
+}
+
+TEST_F(RunnerTest, UnsupportedSettingsStopTheRunBeforeAnythingHappensUnlessIgnored) {
+  Target t = target("hooks:\n  store-outputs:\n    command: store\nsource:\n  uri: github.com/x/y\n");
+  EXPECT_EQ(error_message(invocation("plan"), t),
+            "component 'vpc' in stack 'plat-use2-dev' uses configuration this binary does not act on: Upstream Atmos would act "
+            "on these; this binary would skip them:\n  - hooks.store-outputs (kind `store`)\n  - source");
+  EXPECT_TRUE(files_.log.empty());
+  EXPECT_TRUE(processes_.commands.empty());
+  Invocation inv = invocation("plan");
+  inv.ignore_unsupported = true;
+  EXPECT_EQ(run(inv, t), 0);
+  EXPECT_FALSE(processes_.commands.empty());
+}
+
+TEST_F(RunnerTest, UnevaluatedFunctionIsAnErrorAndNoVarfileIsWritten) {
+  EXPECT_EQ(error_message(invocation("plan"), target("vars:\n  password: '!secret db/password'\n")).substr(0, 68),
+            "the YAML function `!secret` in the stack manifests was not evaluated");
+  EXPECT_TRUE(files_.log.empty());
+  EXPECT_TRUE(processes_.commands.empty());
+}
+
+TEST_F(RunnerTest, CleanPathsAreWhatAtmosGeneratesForTheTarget) {
+  settings_.auto_generate_backend_file = true;
+  Runner runner(settings_, RunnerServices{files_, processes_, os_env_, resolver_, notices_});
+  Target t = target("providers:\n  aws: {region: us-east-2}\ngenerate:\n  extra.tf: x\n");
+  EXPECT_EQ(runner.clean_paths(t, false, false),
+            (std::vector<std::string>{kDir + "/.terraform", kDir + "/plat-use2-dev-vpc.terraform.tfvars.json",
+                                      kDir + "/plat-use2-dev-vpc.planfile", kDir + "/plat-use2-dev-vpc.planfile.json",
+                                      kDir + "/plat-use2-dev-vpc.planfile.yaml", kDir + "/.terraform.lock.hcl",
+                                      kDir + "/backend.tf.json", kDir + "/providers_override.tf.json", kDir + "/extra.tf"}));
+  std::vector<std::string> everything = runner.clean_paths(target(), true, true);
+  EXPECT_EQ(everything.back(), kDir + "/terraform.tfstate.d/plat-use2-dev");
+  EXPECT_EQ(std::count(everything.begin(), everything.end(), kDir + "/.terraform.lock.hcl"), 0);
+  os_env_["TF_DATA_DIR"] = "/elsewhere/.tf";
+  Runner outside(settings_, RunnerServices{files_, processes_, os_env_, resolver_, notices_});
+  EXPECT_EQ(outside.clean_paths(target(), false, false).front(), kDir + "/plat-use2-dev-vpc.terraform.tfvars.json");
 }
