@@ -217,6 +217,7 @@ std::optional<Value> terraform_outputs(const config::CliConfig& cfg, const stack
   terraform::Invocation inv;
   inv.subcommand = "output";
   inv.args = {"-json"};
+  inv.outputs_for_functions = true;
   std::string workspace = section.get("workspace").is_string() ? section.get("workspace").as_string() : "default";
   terraform::Target target{sc.component, sc.stack, workspace, section};
   // The runner prints nothing of its own on stdout for `output`; Terraform's stdout is captured above.

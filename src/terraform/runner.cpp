@@ -247,8 +247,10 @@ int Runner::run(const Invocation& requested, const Target& target) {
     throw Error(ErrorKind::Config,
                 "Base path to terraform components must be provided in 'components.terraform.base_path' config or "
                 "'ATMOS_COMPONENTS_TERRAFORM_BASE_PATH' ENV variable");
-  check_unevaluated_tags(section, settings_.env.base_path_abs);
-  std::vector<UnsupportedSetting> unsupported = unsupported_settings(section, settings_.stores, settings_.env.base_path_abs);
+  if (!requested.outputs_for_functions) check_unevaluated_tags(section, settings_.env.base_path_abs);
+  std::vector<UnsupportedSetting> unsupported =
+      requested.outputs_for_functions ? std::vector<UnsupportedSetting>{}
+                                      : unsupported_settings(section, settings_.stores, settings_.env.base_path_abs);
   if (!unsupported.empty() && !requested.ignore_unsupported) throw unsupported_error(target.component, target.stack, unsupported);
   for (const auto& u : unsupported)
     log::warn("Ignoring configuration this binary does not act on (--ignore-unsupported) setting=\"{}\" file={}", u.setting,

@@ -30,6 +30,10 @@ struct Invocation {
   bool from_plan = false;          // apply a saved plan instead of the varfile
   std::string planfile;            // --planfile (implies from_plan and keeps the file)
   bool ignore_unsupported = false; // run although the component uses configuration this binary does not act on
+  // `output` run for a YAML function or hook (!terraform.output, atmos.Component): the section's own functions are
+  // not evaluated and its other configuration is not acted on, so neither the guard nor the unevaluated-function
+  // check applies (Terraform reads no variables for `output`).
+  bool outputs_for_functions = false;
   IdentitySelection identity;
 };
 

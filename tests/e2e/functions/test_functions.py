@@ -318,10 +318,10 @@ class Functions(unittest.TestCase):
     def test_unsupported_hooks_stop_terraform_before_it_runs(self):
         cases = {
             "        lint:\n          kind: command\n          events: [after-terraform-apply]\n":
-                "hooks.lint (kind `command`) in stacks/catalog/vpc/hook-test.yaml:7",
+                "hooks.lint (kind `command`) in stacks/catalog/vpc/hook-test.yaml:9",
             "        early:\n          command: store\n          events: [before-terraform-plan]\n          name: acme-ssm\n"
             "          outputs: {a: .vpc_id}\n":
-                "hooks.early (kind `store`) in stacks/catalog/vpc/hook-test.yaml:7",
+                "hooks.early (kind `store`) in stacks/catalog/vpc/hook-test.yaml:9",
             "        nowhere:\n          command: store\n          events: [after-terraform-apply]\n          name: vault\n"
             "          outputs: {a: .vpc_id}\n":
                 "hook `nowhere` of component `vpc-hooked` in stack `plat-use2-dev`: store `vault` not found in the "

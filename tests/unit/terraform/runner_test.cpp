@@ -440,6 +440,18 @@ TEST_F(RunnerTest, UnevaluatedFunctionIsAnErrorAndNoVarfileIsWritten) {
   EXPECT_TRUE(processes_.commands.empty());
 }
 
+// !terraform.output reads another component's outputs from its unevaluated section: its functions and its
+// other configuration are not this run's concern, and `output` passes Terraform no variables.
+TEST_F(RunnerTest, OutputsForFunctionsSkipTheGuardAndTheFunctionCheck) {
+  Target t = target("vars:\n  tgw: '!terraform.state tgw core-use2-network id'\nhooks:\n  lint:\n    kind: tflint\n");
+  Invocation inv = invocation("output");
+  inv.args = {"-json"};
+  EXPECT_NE(error_message(inv, t).find("was not evaluated"), std::string::npos);
+  inv.outputs_for_functions = true;
+  EXPECT_EQ(run(inv, t), 0);
+  EXPECT_NE(processes_.commands.back().find("terraform output -json"), std::string::npos);
+}
+
 TEST_F(RunnerTest, CleanPathsAreWhatAtmosGeneratesForTheTarget) {
   settings_.auto_generate_backend_file = true;
   Runner runner(settings_, RunnerServices{files_, processes_, os_env_, resolver_, notices_});
