@@ -1,5 +1,6 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
-// varfile|backend` and `terraform version` (docs/architecture.md#one-command-from-argv-to-terraform).
+// varfile|backend|files|varfiles|backends|planfile`, `terraform clean`, `terraform plan-diff` and `terraform version`
+// (docs/architecture.md#one-command-from-argv-to-terraform).
 #include <algorithm>
 #include <filesystem>
 #include <map>
