@@ -275,6 +275,8 @@ int generate_files(const std::vector<std::string>& argv) {
   if (!all && args.positionals.size() != 1)
     throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component` (or --all)");
   if (!all && args.get("stack").empty()) throw Error(ErrorKind::Usage, "`--stack` (`-s`) is required with a component");
+  if (!all && (args.has("stacks") || args.has("components")))
+    throw Error(ErrorKind::Usage, "`--stacks` and `--components` filter `--all`; with a component use `-s <stack>`");
   config::CliConfig cfg = load_config(args);
   const std::vector<std::string> cli_args{"terraform", "generate", "files"};
   std::vector<terraform::Target> targets;
