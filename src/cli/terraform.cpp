@@ -1,5 +1,6 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
-// varfile|backend` and `terraform version` (docs/architecture.md#one-command-from-argv-to-terraform).
+// varfile|backend|files|varfiles|backends|planfile`, `terraform clean`, `terraform plan-diff` and `terraform version`
+// (docs/architecture.md#one-command-from-argv-to-terraform).
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -267,6 +268,8 @@ int generate_files(const std::vector<std::string>& argv) {
   if (!all && args.positionals.size() != 1)
     throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component` (or --all)");
   if (!all && args.get("stack").empty()) throw Error(ErrorKind::Usage, "`--stack` (`-s`) is required with a component");
+  if (!all && (args.has("stacks") || args.has("components")))
+    throw Error(ErrorKind::Usage, "`--stacks` and `--components` filter `--all`; with a component use `-s <stack>`");
   config::CliConfig cfg = load_config(args);
   const std::vector<std::string> cli_args{"terraform", "generate", "files"};
   std::vector<terraform::Target> targets;

@@ -1,6 +1,7 @@
 #include "terraform/generate_section.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 

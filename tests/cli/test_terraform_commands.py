@@ -117,6 +117,8 @@ class TerraformCommands(unittest.TestCase):
         self.assertIn("cannot specify both a component and --all", p.stderr)
         p = self.fails("terraform", "generate", "files", "vpc")
         self.assertIn("`--stack` (`-s`) is required", p.stderr)
+        p = self.fails("terraform", "generate", "files", "vpc", "-s", DEV, "--components", "vpc")
+        self.assertIn("`--stacks` and `--components` filter `--all`", p.stderr)
 
     def test_generate_section_without_auto_generate_files_is_not_silently_dropped(self):
         self.add_to_dev("generate", GENERATE)
