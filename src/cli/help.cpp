@@ -123,10 +123,20 @@ std::vector<HelpCommand> build_tree() {
                 {"abstract", 0, "", "Include abstract components", "false"}},
                {"atmos list components", "atmos list components -s plat-use2-dev"}});
 
-  t.push_back({"validate", "Validate stack manifests", "validate [command]", {}, {"atmos validate stacks"}});
+  t.push_back({"validate", "Validate stack manifests and components", "validate [command]", {}, {"atmos validate stacks"}});
   t.push_back({"validate stacks", "Process every manifest and check it against the manifest JSON Schema", "validate stacks [flags]",
                {{"schemas-atmos-manifest", 0, "string", "A JSON Schema to use instead of the embedded one", ""}},
                {"atmos validate stacks"}});
+  t.push_back({"validate component", "Validate a component in a stack against its JSON Schema policies (settings.validation)",
+               "validate component <component> -s <stack> [flags]",
+               {kStack,
+                {"schema-path", 0, "string", "A JSON Schema to use instead of the component's settings.validation", ""},
+                {"schema-type", 0, "string", "The type of --schema-path: jsonschema (opa is not supported)", ""},
+                {"module-paths", 0, "strings", "OPA module paths (accepted for compatibility; OPA is not supported)", ""},
+                {"timeout", 0, "int", "Validation timeout in seconds (OPA only)", "0"},
+                kTemplates, kFunctions, kSkip, kIdentity},
+               {"atmos validate component vpc -s plat-use2-dev",
+                "atmos validate component vpc -s plat-use2-dev --schema-path vpc/vpc.json --schema-type jsonschema"}});
 
   t.push_back({"terraform", "Run Terraform for a component in a stack, as the stack's identity",
                "terraform <subcommand> <component> -s <stack> [flags] [-- terraform-args]", terraform_help_flags(),

@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
+#include "stacks/validate.hpp"
 #include "terraform/runner.hpp"
 
 extern char** environ;
@@ -286,6 +287,9 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   stacks::StackComponent sc;
   terraform::Target target =
       resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &args, &sc);
+  // The component's `settings.validation` policies (upstream's validateTerraformComponent): a violation stops the
+  // run before anything is written, authenticated or run.
+  stacks::validate_component_policies(cfg, component, target.stack, target.section);
   TerraformIdentity identity(cfg, sc, inv.dry_run, endpoint ? &processes : nullptr);
   services.identity = std::ref(identity);
   terraform::Runner runner(settings, services);

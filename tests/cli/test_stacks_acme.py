@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the stack commands on a copy of examples/acme: `validate component` and the policy check
+before `atmos terraform`, offline (local state, authentication off). Run: test_stacks_acme.py BINARY"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACME = os.path.join(HERE, "..", "..", "examples", "acme")
+LOCAL_STATE = "--auto-generate-backend-file=false"
+
+
+class Acme(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="atmos-stacks-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.repo = os.path.join(self.tmp, "acme")
+        shutil.copytree(ACME, self.repo)
+        self.vpc = os.path.join(self.repo, "components", "terraform", "vpc")
+        self.env = {"PATH": os.environ.get("PATH", ""), "HOME": os.path.join(self.tmp, "home"),
+                    "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"), "ATMOS_GIT_ROOT_BASEPATH": "false",
+                    "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "CHECKPOINT_DISABLE": "1",
+                    "ATMOS_IDENTITY": "false"}
+
+    def atmos(self, *args, timeout=180):
+        return subprocess.run([BINARY, *args], cwd=self.repo, env=self.env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=timeout)
+
+    def ok(self, *args):
+        p = self.atmos(*args)
+        self.assertEqual(p.returncode, 0, f"atmos {' '.join(args)}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}")
+        return p
+
+    def edit(self, rel, old, new):
+        path = os.path.join(self.repo, rel)
+        with open(path) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+
+    def break_dev_vpc(self):
+        """plat-use2-dev's vpc gets a public CIDR block and too many subnets."""
+        self.edit("stacks/orgs/acme/plat/dev/us-east-2.yaml", "import:",
+                  "components:\n  terraform:\n    vpc:\n      vars:\n        ipv4_primary_cidr_block: 8.8.0.0/16\n"
+                  "        max_subnet_count: 9\nimport:")
+
+
+class ValidateComponent(Acme):
+    def test_valid_component_passes(self):
+        p = self.ok("validate", "component", "vpc", "-s", "plat-use2-dev")
+        self.assertIn("Component validated successfully", p.stderr)
+        # A component without policies passes too.
+        self.ok("validate", "component", "dns-zone", "-s", "plat-use2-dev")
+
+    def test_violation_names_the_policy_and_the_schema_messages(self):
+        self.break_dev_vpc()
+        p = self.atmos("validate", "component", "vpc", "-s", "plat-use2-dev")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("**Error:** validation failed", p.stderr)
+        self.assertIn("The component 'vpc' in the stack 'plat-use2-dev' violates the JSON Schema policy "
+                      "'validate-vpc-component'", p.stderr)
+        self.assertIn("stacks/schemas/jsonschema/vpc.json", p.stderr)
+        self.assertIn("/vars/ipv4_primary_cidr_block: Failed to match regex specified by 'pattern' constraint.",
+                      p.stderr)
+        self.assertIn("/vars/max_subnet_count: Expected number less than or equal to 6", p.stderr)
+        # The other stacks still pass.
+        self.ok("validate", "component", "vpc", "-s", "plat-use2-staging")
+
+    def test_schema_given_on_the_command_line(self):
+        with open(os.path.join(self.tmp, "strict.json"), "w") as f:
+            f.write('{"type": "object", "properties": {"vars": {"required": ["owner"]}}}')
+        p = self.atmos("validate", "component", "dns-zone", "-s", "plat-use2-dev", "--schema-path",
+                       os.path.join(self.tmp, "strict.json"), "--schema-type", "jsonschema")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("/vars: Missing required property 'owner'", p.stderr)
+
+    def test_bad_policies_are_errors(self):
+        cases = [
+            ("schema_type: opa\n            schema_path: vpc.rego", "**Error:** OPA policies are not supported"),
+            ("schema_type: cue\n            schema_path: vpc.json", "invalid schema type 'cue'. Supported types: jsonschema, opa"),
+            ("schema_type: jsonschema\n            schema_path: nope.json",
+             "the file 'nope.json' does not exist for schema type 'jsonschema'"),
+        ]
+        for text, message in cases:
+            with self.subTest(message=message):
+                shutil.rmtree(self.repo)
+                shutil.copytree(ACME, self.repo)
+                self.edit("stacks/catalog/vpc.yaml", "schema_type: jsonschema\n            schema_path: vpc.json", text)
+                p = self.atmos("validate", "component", "vpc", "-s", "plat-use2-dev")
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn(message, p.stderr)
+        with open(os.path.join(self.repo, "stacks/schemas/jsonschema/vpc.json"), "w") as f:
+            f.write("{not json")
+        self.edit("stacks/catalog/vpc.yaml", "schema_path: nope.json", "schema_path: vpc.json")
+        p = self.atmos("validate", "component", "vpc", "-s", "plat-use2-dev")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("invalid JSON Schema '", p.stderr)
+
+    def test_disabled_policy_is_skipped(self):
+        self.break_dev_vpc()
+        self.edit("stacks/catalog/vpc.yaml", "schema_type: jsonschema", "schema_type: jsonschema\n            disabled: true")
+        self.ok("validate", "component", "vpc", "-s", "plat-use2-dev")
+
+    def test_usage_errors(self):
+        p = self.atmos("validate", "component", "vpc")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('required flag(s) "stack" not set', p.stderr)
+        p = self.atmos("validate", "component", "-s", "plat-use2-dev")
+        self.assertIn("The command requires one argument `component`", p.stderr)
+
+
+class TerraformPolicies(Acme):
+    def test_violation_stops_plan_before_anything_runs(self):
+        self.break_dev_vpc()
+        for sub in ("plan", "apply", "deploy"):
+            with self.subTest(sub=sub):
+                p = self.atmos("terraform", sub, "vpc", "-s", "plat-use2-dev", LOCAL_STATE)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("**Error:** validation failed", p.stderr)
+                self.assertIn("/vars/ipv4_primary_cidr_block: Failed to match regex", p.stderr)
+                self.assertNotIn("Terraform", p.stdout)
+                # Nothing was written or run: no varfile, no planfile, no init.
+                self.assertFalse(os.path.exists(os.path.join(self.vpc, "plat-use2-dev-vpc.terraform.tfvars.json")))
+                self.assertFalse(os.path.exists(os.path.join(self.vpc, ".terraform")))
+
+    def test_opa_policy_stops_plan(self):
+        self.edit("stacks/catalog/vpc.yaml", "schema_type: jsonschema\n            schema_path: vpc.json",
+                  "schema_type: opa\n            schema_path: vpc.rego")
+        p = self.atmos("terraform", "plan", "vpc", "-s", "plat-use2-dev", LOCAL_STATE)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("OPA policies are not supported", p.stderr)
+        self.assertIn("'validate-vpc-component'", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, ".terraform")))
+
+    def test_valid_component_plans(self):
+        p = self.ok("terraform", "plan", "vpc", "-s", "plat-use2-dev", LOCAL_STATE)
+        self.assertIn("1 to add, 0 to change, 0 to destroy", p.stdout)
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
