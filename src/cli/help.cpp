@@ -108,6 +108,10 @@ std::vector<HelpCommand> build_tree() {
                 {"include-empty-stacks", 0, "", "Also print stacks without components", "false"},
                 kTemplates, kFunctions, kSkip},
                {"atmos describe stacks -s plat-use2-dev", "atmos describe stacks --components vpc --sections vars -f json"}});
+  t.push_back({"describe locals", "Show the file-scoped locals of a stack's manifest (or those available to a component)",
+               "describe locals [component] -s <stack> [flags]", {kStack, kFormat, kFile, kQuery},
+               {"atmos describe locals -s plat-use2-dev", "atmos describe locals -s catalog/tgw -q .locals.asn",
+                "atmos describe locals vpc -s plat-use2-dev"}});
   t.push_back({"describe component", "Show one component in one stack, fully merged", "describe component <component> -s <stack> [flags]",
                {kStack, kFormat, kFile, kQuery, {"provenance", 0, "", "Show where each value came from", "false"},
                 kTemplates, kFunctions, kSkip, kIdentity},

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end checks of the stack commands on a copy of examples/acme: `validate component` and the policy check
-before `atmos terraform`, offline (local state, authentication off). Run: test_stacks_acme.py BINARY"""
+before `atmos terraform`, `locals` and `describe locals`, offline (local state, authentication off).
+Run: test_stacks_acme.py BINARY"""
+import json
 import os
 import shutil
 import subprocess
@@ -140,6 +142,47 @@ class TerraformPolicies(Acme):
     def test_valid_component_plans(self):
         p = self.ok("terraform", "plan", "vpc", "-s", "plat-use2-dev", LOCAL_STATE)
         self.assertIn("1 to add, 0 to change, 0 to destroy", p.stdout)
+
+
+class Locals(Acme):
+    def test_locals_resolve_into_the_component(self):
+        p = self.ok("describe", "component", "tgw", "-s", "core-use2-network", "-f", "json")
+        section = json.loads(p.stdout)
+        self.assertEqual(section["vars"]["name"], "tgw")
+        self.assertEqual(section["vars"]["amazon_side_asn"], 64512)  # a plain reference keeps the number
+        self.assertNotIn("locals", section)
+
+    def test_describe_locals(self):
+        p = self.ok("describe", "locals", "-s", "catalog/tgw")
+        self.assertEqual(p.stdout, "locals:\n  asn: 64512\n  label: tgw-64512\n  name: tgw\n")
+        p = self.ok("describe", "locals", "-s", "catalog/tgw", "-q", ".locals.label")
+        self.assertEqual(p.stdout, "tgw-64512\n")
+        p = self.atmos("describe", "locals")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('required flag(s) "stack" not set', p.stderr)
+
+    def test_locals_are_file_scoped(self):
+        # The network stack imports catalog/tgw; its own templates do not see the catalog's locals.
+        self.edit("stacks/orgs/acme/core/network/us-east-2.yaml", "import:",
+                  "locals:\n  mine: own\ncomponents:\n  terraform:\n    tgw:\n      vars:\n"
+                  "        name: '{{ .locals.mine }}'\n        amazon_side_asn: '{{ .locals.asn }}'\nimport:")
+        p = self.ok("describe", "component", "tgw", "-s", "core-use2-network", "-q", ".vars", "-f", "json")
+        self.assertEqual(json.loads(p.stdout)["name"], "own")
+        self.assertEqual(json.loads(p.stdout)["amazon_side_asn"], "<no value>")
+
+    def test_cycle_is_an_error_naming_the_locals(self):
+        self.edit("stacks/catalog/tgw.yaml", "name: tgw\n  asn: 64512", "name: '{{ .locals.label }}'\n  asn: 64512")
+        for args in (("describe", "stacks"), ("terraform", "plan", "tgw", "-s", "core-use2-network", LOCAL_STATE)):
+            p = self.atmos(*args)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("circular dependency in locals at catalog/tgw", p.stderr)
+            self.assertIn("label \u2192 name \u2192 label", p.stderr)
+
+    def test_plan_uses_the_locals(self):
+        tgw = os.path.join(self.repo, "components", "terraform", "tgw")
+        self.ok("terraform", "plan", "tgw", "-s", "core-use2-network", LOCAL_STATE)
+        with open(os.path.join(tgw, "core-use2-network-tgw.terraform.tfvars.json")) as f:
+            self.assertEqual(json.load(f)["amazon_side_asn"], 64512)
 
 
 if __name__ == "__main__":
