@@ -26,6 +26,8 @@ void print_value(const Value& v, const std::string& format);
 
 int cmd_describe(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
+// `list instances|metadata|values|vars|settings` (cli/list_instances.cpp); -1 for any other subcommand.
+int list_extended(const std::string& sub, const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 
 }  // namespace atmos::cli

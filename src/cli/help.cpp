@@ -127,6 +127,37 @@ std::vector<HelpCommand> build_tree() {
                 {"abstract", 0, "", "Include abstract components", "false"}},
                {"atmos list components", "atmos list components -s plat-use2-dev"}});
 
+  {
+    const HelpFlag list_format{"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""};
+    const HelpFlag delimiter{"delimiter", 0, "string", "Delimiter of csv/tsv output", ""};
+    const HelpFlag stack_glob{"stack", 's', "string", "Only stacks matching this name or glob (e.g. plat-*-prod)", ""};
+    const HelpFlag columns{"columns", 0, "strings", "Columns as Name={{ .template }} (repeatable); overrides atmos.yaml list.<command>.columns", ""};
+    const HelpFlag row_query{"query", 'q', "string", "A yq path run over each row: null/false drops it, a map replaces its data", ""};
+    const HelpFlag abstract{"abstract", 0, "", "Include abstract components", "false"};
+    const HelpFlag value_query{"query", 'q', "string", "A yq path over the component section (e.g. .vars.region)", ""};
+    t.push_back({"list instances", "List component instances (component, stack)", "list instances [flags]",
+                 {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", ""}, columns, delimiter,
+                  stack_glob, row_query, {"output-file", 0, "string", "With --format matrix: append matrix= and count= lines to this file", ""},
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list instances", "atmos list instances -s 'plat-*' --format matrix",
+                  "atmos list instances --columns 'Component={{ .component }}' --columns 'Region={{ .vars.region }}'"}});
+    t.push_back({"list metadata", "List the metadata of every component instance", "list metadata [flags]",
+                 {list_format, columns, delimiter, stack_glob, row_query, kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list metadata", "atmos list metadata -f json"}});
+    t.push_back({"list values", "List a component's vars across stacks (one column per stack)", "list values <component> [flags]",
+                 {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "10"}, stack_glob,
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list values vpc", "atmos list values vpc --query .vars.region -f json"}});
+    t.push_back({"list vars", "List a component's vars across stacks (as list values)", "list vars <component> [flags]",
+                 {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "10"}, stack_glob,
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list vars vpc", "atmos list vars vpc -f csv"}});
+    t.push_back({"list settings", "List component settings across stacks (one column per stack)", "list settings [component] [flags]",
+                 {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "50"}, stack_glob,
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list settings", "atmos list settings vpc -f json"}});
+  }
+
   t.push_back({"validate", "Validate stack manifests and components", "validate [command]", {}, {"atmos validate stacks"}});
   t.push_back({"validate stacks", "Process every manifest and check it against the manifest JSON Schema", "validate stacks [flags]",
                {{"schemas-atmos-manifest", 0, "string", "A JSON Schema to use instead of the embedded one", ""}},

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end checks of the stack commands on a copy of examples/acme: `validate component` and the policy check
-before `atmos terraform`, `locals` and `describe locals`, offline (local state, authentication off).
+before `atmos terraform`, `locals` and `describe locals`, the list commands, offline (local state, authentication off).
 Run: test_stacks_acme.py BINARY"""
 import json
 import os
@@ -183,6 +183,92 @@ class Locals(Acme):
         self.ok("terraform", "plan", "tgw", "-s", "core-use2-network", LOCAL_STATE)
         with open(os.path.join(tgw, "core-use2-network-tgw.terraform.tfvars.json")) as f:
             self.assertEqual(json.load(f)["amazon_side_asn"], 64512)
+
+
+STACKS = ["core-use2-audit", "core-use2-auto", "core-use2-network", "core-use2-root",
+          "plat-use2-dev", "plat-use2-prod", "plat-use2-sandbox", "plat-use2-staging"]
+
+
+class ListCommands(Acme):
+    def test_instances_formats(self):
+        p = self.ok("list", "instances", "-f", "json")
+        rows = json.loads(p.stdout)
+        self.assertEqual(rows[0], {"Component": "dns-zone", "Stack": "core-use2-audit"})
+        self.assertEqual(len(rows), 17)  # dns-zone and vpc in 8 stacks, tgw in one; abstract vpc/defaults left out
+        self.assertEqual([r["Component"] for r in rows], sorted(r["Component"] for r in rows))
+        p = self.ok("list", "instances", "-s", "plat-*-dev", "-f", "csv")
+        self.assertEqual(p.stdout, "Component,Stack\ndns-zone,plat-use2-dev\nvpc,plat-use2-dev\n")
+        p = self.ok("list", "instances", "-s", "plat-use2-dev", "-f", "tsv", "--delimiter", "|")
+        self.assertEqual(p.stdout, "Component|Stack\ndns-zone|plat-use2-dev\nvpc|plat-use2-dev\n")
+        p = self.ok("list", "instances", "-s", "plat-use2-dev")  # piped: values only, no header
+        self.assertEqual(p.stdout, "dns-zone\tplat-use2-dev\nvpc\tplat-use2-dev\n")
+        p = self.ok("list", "instances", "-s", "plat-use2-dev", "-f", "yaml")
+        self.assertEqual(p.stdout, "- Component: dns-zone\n  Stack: plat-use2-dev\n- Component: vpc\n  Stack: plat-use2-dev\n")
+        p = self.atmos("list", "instances", "-f", "xml")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("invalid format 'xml'", p.stderr)
+
+    def test_instances_columns_and_query(self):
+        p = self.ok("list", "instances", "-s", "core-use2-network", "-f", "csv",
+                    "--columns", "Name={{ .component }}", "--columns", "Account={{ .vars.account_id }}")
+        self.assertEqual(p.stdout, "Name,Account\ndns-zone,999999999999\ntgw,999999999999\nvpc,999999999999\n")
+        # Columns from atmos.yaml (`list.instances.columns`).
+        with open(os.path.join(self.repo, "atmos.yaml"), "a") as f:
+            f.write("\nlist:\n  instances:\n    columns:\n      - name: Where\n        value: '{{ .stack }}/{{ .component }}'\n")
+        p = self.ok("list", "instances", "-s", "plat-use2-dev", "-f", "csv")
+        self.assertEqual(p.stdout, "Where\nplat-use2-dev/dns-zone\nplat-use2-dev/vpc\n")
+        p = self.ok("list", "instances", "-s", "plat-use2-dev", "-f", "csv", "--query", ".metadata.inherits")
+        self.assertEqual(p.stdout, "Where\nplat-use2-dev/vpc\n")
+        p = self.atmos("list", "instances", "--columns", "nope")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("invalid column specification 'nope'", p.stderr)
+
+    def test_instances_matrix(self):
+        p = self.ok("list", "instances", "-s", "core-use2-network", "--format", "matrix")
+        self.assertEqual(p.stdout, '{"include":[' + ",".join(
+            '{"stack":"core-use2-network","component":"%s","component_path":"components/terraform/%s",'
+            '"component_type":"terraform"}' % (c, c) for c in ("dns-zone", "tgw", "vpc")) + "]}\n")
+        out = os.path.join(self.tmp, "github_output")
+        self.ok("list", "instances", "-s", "plat-use2-dev", "--format", "matrix", "--output-file", out)
+        with open(out) as f:
+            lines = f.read().splitlines()
+        self.assertTrue(lines[0].startswith('matrix={"include":[{"stack":"plat-use2-dev","component":"dns-zone"'))
+        self.assertEqual(lines[1], "count=2")
+        p = self.atmos("list", "instances", "--output-file", out)
+        self.assertIn("--output-file is only supported with --format=matrix", p.stderr)
+
+    def test_metadata(self):
+        p = self.ok("list", "metadata", "-s", "plat-use2-dev", "-f", "csv")
+        self.assertEqual(p.stdout, "Stack,Component,Type,Enabled,Locked,Component (base),Inherits,Description\n"
+                                   "plat-use2-dev,dns-zone,real,true,false,,,\n"
+                                   "plat-use2-dev,vpc,real,true,false,vpc,vpc/defaults,\n"
+                                   "plat-use2-dev,vpc/defaults,abstract,true,false,,,\n")
+
+    def test_values_and_vars(self):
+        p = self.ok("list", "values", "vpc", "-f", "json")
+        values = json.loads(p.stdout)
+        self.assertEqual(sorted(values), STACKS)
+        self.assertEqual(values["plat-use2-dev"]["stage"], "dev")
+        self.assertEqual(self.ok("list", "vars", "vpc", "-f", "json").stdout, p.stdout)
+        p = self.ok("list", "vars", "vpc", "-s", "plat-*", "-f", "csv")
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[0], "Key,plat-use2-dev,plat-use2-prod,plat-use2-sandbox,plat-use2-staging")
+        self.assertIn("stage,dev,prod,sandbox,staging", lines)
+        self.assertIn('tags,{"managed_by":"atmos","organization":"acme"},' + ",".join(['{"managed_by":"atmos","organization":"acme"}'] * 3), lines)
+        p = self.ok("list", "values", "vpc", "--query", ".vars.region", "--max-columns", "2", "-f", "csv")
+        self.assertEqual(p.stdout, "Key,core-use2-audit,core-use2-auto\nvalue,us-east-2,us-east-2\n")
+        p = self.atmos("list", "values", "nope")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no values for component 'nope' found", p.stderr)
+        p = self.atmos("list", "values")
+        self.assertIn("The command requires one argument `component`", p.stderr)
+
+    def test_settings(self):
+        p = self.ok("list", "settings", "vpc", "-s", "plat-use2-dev", "-f", "json")
+        self.assertEqual(json.loads(p.stdout)["plat-use2-dev"]["validation"]["validate-vpc-component"]["schema_path"],
+                         "vpc.json")
+        p = self.ok("list", "settings", "-s", "plat-use2-dev", "-f", "csv", "--query", ".settings.validation")
+        self.assertTrue(p.stdout.startswith("Key,plat-use2-dev\nvalidate-vpc-component,{"))
 
 
 if __name__ == "__main__":
