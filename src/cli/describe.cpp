@@ -1,4 +1,4 @@
-// `atmos describe config|stacks|component|locals`.
+// `atmos describe config|stacks|component|locals|workflows`.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -135,6 +135,14 @@ int describe_locals(const std::vector<std::string>& argv) {
   return emit(args, Value::map({{"components", Value::map({{"terraform", Value::map({{sc->component, component}})}})}}));
 }
 
+// `atmos describe workflows` (upstream's internal/exec/describe_workflows.go): `--output list` (default, {file,
+// workflow} pairs), `map` ({file: [workflow]}) or `all` ({file: manifest}).
+int describe_workflows(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"output", 'o', false}, {"format", 'f', false}, {"query", 'q', false}});
+  config::CliConfig cfg = load_config(args);
+  return emit(args, describe_workflows_value(cfg, args.get("output")));
+}
+
 int describe_stacks(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"stack", 's', false},
                                       {"format", 'f', false},
@@ -200,6 +208,7 @@ int cmd_describe(const std::vector<std::string>& args) {
   if (args[0] == "stacks") return describe_stacks(rest);
   if (args[0] == "component") return describe_component(rest);
   if (args[0] == "locals") return describe_locals(rest);
+  if (args[0] == "workflows") return describe_workflows(rest);
   throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos describe\"");
 }
 

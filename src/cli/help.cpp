@@ -158,6 +158,25 @@ std::vector<HelpCommand> build_tree() {
                  {"atmos list settings", "atmos list settings vpc -f json"}});
   }
 
+  t.push_back({"workflow", "Run a workflow's steps (atmos commands and shell commands) in order",
+               "workflow <name> [-f file] [flags]",
+               {{"file", 'f', "string", "The workflow manifest, relative to workflows.base_path (extension optional)", ""},
+                {"from-step", 0, "string", "Start at this step (skipping the ones before it)", ""}, kDryRun,
+                {"stack", 's', "string", "The stack for every step (overrides the steps' and the workflow's)", ""},
+                {"identity", 'i', "string", "Identity for the steps that name none", ""}},
+               {"atmos workflow coldstart -f coldstart", "atmos workflow coldstart -f coldstart --from-step plat-dev",
+                "atmos workflow coldstart --dry-run"}});
+  t.push_back({"describe workflows", "Show the workflows under workflows.base_path", "describe workflows [flags]",
+               {{"output", 'o', "string", "list ({file, workflow} pairs), map ({file: [workflow]}) or all (the manifests)", "list"},
+                kFormat, kQuery},
+               {"atmos describe workflows", "atmos describe workflows -o all -f json"}});
+  t.push_back({"list workflows", "List the workflows under workflows.base_path", "list workflows [flags]",
+               {{"file", 0, "string", "Only the workflows of this file", ""},
+                {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""},
+                {"columns", 0, "strings", "Columns as Name={{ .template }} (repeatable); overrides workflows.list.columns", ""},
+                {"delimiter", 0, "string", "Delimiter of csv/tsv output", ""}},
+               {"atmos list workflows", "atmos list workflows -f json"}});
+
   t.push_back({"validate", "Validate stack manifests and components", "validate [command]", {}, {"atmos validate stacks"}});
   t.push_back({"validate stacks", "Process every manifest and check it against the manifest JSON Schema", "validate stacks [flags]",
                {{"schemas-atmos-manifest", 0, "string", "A JSON Schema to use instead of the embedded one", ""}},

@@ -339,6 +339,39 @@ int list_stack_columns(const std::vector<std::string>& argv, const std::string& 
   return 0;
 }
 
+// `list workflows [-f FILE]` (upstream's cmd/list/workflows.go): columns File, Workflow, Description, Steps.
+int list_workflows(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"file", 0, false}, {"format", 'f', false}, {"columns", 0, false}, {"delimiter", 0, false}});
+  std::string format = args.get("format");
+  check_format(format, false);
+  config::CliConfig cfg = load_config(args);
+  // --columns > atmos.yaml `workflows.list.columns` > defaults.
+  std::vector<Column> columns = {{"File", "{{ .file }}"}, {"Workflow", "{{ .workflow }}"},
+                                 {"Description", "{{ .description }}"}, {"Steps", "{{ .steps }}"}};
+  Value configured = cfg.get({"workflows", "list", "columns"});
+  if (args.has("columns")) {
+    columns = columns_for(cfg, args, "workflows", columns);
+  } else if (configured.is_list() && !configured.empty()) {
+    columns.clear();
+    for (const auto& c : configured.as_list()) columns.push_back({cell(c.get("name")), cell(c.get("value"))});
+  }
+  auto render = stacks::go_template_renderer(cfg);
+  Row header;
+  for (const auto& c : columns) header.push_back(c.name);
+  std::vector<Row> rows;
+  for (const auto& data : workflow_rows(cfg, args.get("file"))) {
+    Row r;
+    for (const auto& c : columns) r.push_back(render("column " + c.name, c.value, data, false));
+    rows.push_back(std::move(r));
+  }
+  if (rows.empty() && (format.empty() || format == "table")) {
+    std::fputs("No workflows found\n", stderr);
+    return 0;
+  }
+  render_rows(header, rows, format, args.get("delimiter"));
+  return 0;
+}
+
 }  // namespace
 
 int list_extended(const std::string& sub, const std::vector<std::string>& argv) {
@@ -357,6 +390,7 @@ int list_extended(const std::string& sub, const std::vector<std::string>& argv) 
                                    {"Stack", "Component"},
                                    true});
   if (sub == "values" || sub == "vars" || sub == "settings") return list_stack_columns(argv, sub);
+  if (sub == "workflows") return list_workflows(argv);
   return -1;
 }
 

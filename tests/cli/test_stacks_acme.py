@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end checks of the stack commands on a copy of examples/acme: `validate component` and the policy check
-before `atmos terraform`, `locals` and `describe locals`, the list commands, offline (local state, authentication off).
+before `atmos terraform`, `locals` and `describe locals`, the list commands, workflows, offline (local state, authentication off).
 Run: test_stacks_acme.py BINARY"""
 import json
 import os
@@ -269,6 +269,93 @@ class ListCommands(Acme):
                          "vpc.json")
         p = self.ok("list", "settings", "-s", "plat-use2-dev", "-f", "csv", "--query", ".settings.validation")
         self.assertTrue(p.stdout.startswith("Key,plat-use2-dev\nvalidate-vpc-component,{"))
+
+
+WORKFLOW = """\
+workflows:
+  ci:
+    description: Plan the vpc, then a failing check
+    stack: plat-use2-staging
+    env:
+      GREETING: hello
+    steps:
+      - type: shell
+        command: echo "$GREETING from the shell" > shell.out
+      - name: plan
+        command: terraform plan vpc --auto-generate-backend-file=false
+        stack: plat-use2-dev
+      - name: check
+        type: shell
+        env:
+          MARK: "{mark}"
+        command: test -f "$MARK" || exit 3
+      - name: after
+        command: describe component dns-zone -q .vars.stage
+"""
+
+
+class Workflows(Acme):
+    def write_workflow(self, mark):
+        with open(os.path.join(self.repo, "workflows", "ci.yaml"), "w") as f:
+            f.write(WORKFLOW.replace("{mark}", mark))
+
+    def test_runs_steps_and_says_how_to_resume(self):
+        mark = os.path.join(self.tmp, "mark")
+        self.write_workflow(mark)
+        p = self.atmos("workflow", "ci", "-f", "ci")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        with open(os.path.join(self.repo, "shell.out")) as f:
+            self.assertEqual(f.read(), "hello from the shell\n")
+        self.assertIn("Running step step1: echo", p.stderr)
+        self.assertIn("Running step plan: atmos terraform plan vpc --auto-generate-backend-file=false -s plat-use2-dev", p.stderr)
+        self.assertIn("1 to add, 0 to change, 0 to destroy", p.stdout)  # the step's own stack wins over the workflow's
+        self.assertTrue(os.path.exists(os.path.join(self.vpc, "plat-use2-dev-vpc.planfile")))
+        self.assertIn("**Error:** workflow step execution failed", p.stderr)
+        self.assertIn("test -f \"$MARK\" || exit 3", p.stderr)
+        self.assertIn("atmos workflow ci -f ci --from-step 'check' -s 'plat-use2-staging'", p.stderr)
+        self.assertNotIn("Running step after", p.stderr)
+        # Resuming from the failed step skips the ones before it.
+        open(mark, "w").close()
+        p = self.atmos("workflow", "ci", "-f", "ci", "--from-step", "check")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("Running step plan", p.stderr)
+        self.assertEqual(p.stdout, "staging\n")  # the workflow's stack
+
+    def test_command_line_stack_wins_and_dry_run_runs_nothing(self):
+        self.write_workflow("/nonexistent")
+        p = self.ok("workflow", "ci", "--dry-run", "-s", "plat-use2-prod", "--identity", "plat-prod/terraform")
+        self.assertIn("Would run step plan: atmos terraform plan vpc --auto-generate-backend-file=false -s plat-use2-prod "
+                      "(identity plat-prod/terraform)", p.stderr)
+        self.assertIn("Would run step check: test -f", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.repo, "shell.out")))
+        self.assertFalse(os.path.exists(os.path.join(self.vpc, ".terraform")))
+
+    def test_describe_and_list(self):
+        self.write_workflow("/nonexistent")
+        p = self.ok("describe", "workflows", "-f", "json")
+        self.assertEqual(json.loads(p.stdout), [{"file": "ci.yaml", "workflow": "ci"},
+                                                {"file": "coldstart.yaml", "workflow": "coldstart"}])
+        p = self.ok("describe", "workflows", "-o", "all", "-f", "json")
+        steps = json.loads(p.stdout)["ci.yaml"]["workflows"]["ci"]["steps"]
+        self.assertEqual([s["name"] for s in steps], ["step1", "plan", "check", "after"])
+        p = self.ok("list", "workflows", "-f", "csv")
+        self.assertEqual(p.stdout, "File,Workflow,Description,Steps\n"
+                                   "ci.yaml,ci,Plan the vpc, then a failing check,4\n"  # upstream joins without quoting
+                                   "coldstart.yaml,coldstart,Deploy the core network and the first platform stack as superadmin,3\n")
+
+    def test_errors(self):
+        self.write_workflow("/nonexistent")
+        for args, message in [(("workflow", "nope"), "No workflow found with name `nope`"),
+                              (("workflow", "ci", "-f", "missing"), "workflow file not found"),
+                              (("workflow", "ci", "--from-step", "nope"), "but this step does not exist in workflow `ci`"),
+                              (("workflow",), "The command requires one argument `workflow`")]:
+            p = self.atmos(*args)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn(message, p.stderr)
+        with open(os.path.join(self.repo, "workflows", "bad.yaml"), "w") as f:
+            f.write("workflows:\n  bad:\n    steps:\n      - type: container\n        command: x\n")
+        p = self.atmos("workflow", "bad")
+        self.assertIn("step `step1` uses unsupported type `container`", p.stderr)
 
 
 if __name__ == "__main__":
