@@ -55,13 +55,37 @@ Value render_string(const Value& v, const Value& data, const std::string& name, 
   return keep_mark(out, v);
 }
 
-// `v` with every template string rendered; a string whose template fails stays as written.
+// A string whose template cannot render yet (it needs the component's context) keeps its templates for the
+// component's rendering, where locals are no longer visible; so its plain `{{ .locals.<path> }}` actions are
+// replaced by their scalar values now ("{{ .locals.name }}-{{ .atmos_component }}" → "app-{{ .atmos_component }}").
+Value substitute_locals(const Value& v, const Value& data) {
+  static const std::regex kAction(R"(\{\{-?\s*\.locals((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\})");
+  const std::string& s = v.as_string();
+  std::string out;
+  std::size_t last = 0;
+  bool changed = false;
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), kAction); it != std::sregex_iterator(); ++it) {
+    Value holder;
+    const Value* found = plain_field_ref("{{ .locals" + (*it)[1].str() + " }}", data, holder);
+    if (!found || found->is_map() || found->is_list() || found->is_null()) continue;
+    out += s.substr(last, static_cast<std::size_t>(it->position()) - last);
+    out += found->is_string() ? found->as_string() : describe_value(*found);
+    last = static_cast<std::size_t>(it->position() + it->length());
+    changed = true;
+  }
+  if (!changed) return v;
+  Value result(out + s.substr(last));
+  if (!v.tag().empty()) result = result.with_tag(v.tag());
+  return keep_mark(result, v);
+}
+
+// `v` with every template string rendered; a string whose template fails keeps its other templates.
 Value render_tree(const Value& v, const Value& data, const std::string& name, const TemplateRenderer& render) {
   if (v.is_string()) {
     try {
       return render_string(v, data, name, render);
     } catch (const Error&) {
-      return v;
+      return substitute_locals(v, data);
     }
   }
   if (v.is_map()) {

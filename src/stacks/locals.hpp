@@ -30,8 +30,8 @@ bool has_file_locals(const Value& manifest);
 
 // The manifest with its locals applied: every string outside the `locals` sections that holds a template is
 // rendered with {locals, settings, vars, env} (plus `import_context`); a string whose template fails (it needs
-// what only the component's context has, like `.atmos_component`) is left for the component's rendering. The
-// `locals` sections are removed. `resolved` receives {locals: …, terraform: {locals: …}} as `describe locals`
+// what only the component's context has, like `.atmos_component`) is left for the component's rendering, with its
+// plain `{{ .locals.x }}` actions replaced by their values. The `locals` sections are removed. `resolved` receives {locals: …, terraform: {locals: …}} as `describe locals`
 // prints it (section-specific locals only).
 Value apply_file_locals(const Value& manifest, const std::string& file, const Value& import_context,
                         const TemplateRenderer& render, Value* resolved = nullptr);

@@ -165,10 +165,16 @@ class Locals(Acme):
         # The network stack imports catalog/tgw; its own templates do not see the catalog's locals.
         self.edit("stacks/orgs/acme/core/network/us-east-2.yaml", "import:",
                   "locals:\n  mine: own\ncomponents:\n  terraform:\n    tgw:\n      vars:\n"
-                  "        name: '{{ .locals.mine }}'\n        amazon_side_asn: '{{ .locals.asn }}'\nimport:")
+                  "        name: '{{ .locals.mine }}-{{ .locals.asn }}'\n        amazon_side_asn: '{{ .locals.asn }}'\nimport:")
         p = self.ok("describe", "component", "tgw", "-s", "core-use2-network", "-q", ".vars", "-f", "json")
-        self.assertEqual(json.loads(p.stdout)["name"], "own")
+        self.assertEqual(json.loads(p.stdout)["name"], "own-<no value>")
         self.assertEqual(json.loads(p.stdout)["amazon_side_asn"], "<no value>")
+        # A template that needs the component's context still sees the file's locals.
+        self.edit("stacks/orgs/acme/core/network/us-east-2.yaml", "amazon_side_asn: '{{ .locals.asn }}'",
+                  "description: '{{ .locals.mine }}/{{ .atmos_component }}'")
+        p = self.ok("describe", "component", "tgw", "-s", "core-use2-network", "-f", "json")
+        self.assertEqual(json.loads(p.stdout)["vars"]["description"], "own/tgw")
+        self.assertNotIn("locals", json.loads(p.stdout))
 
     def test_cycle_is_an_error_naming_the_locals(self):
         self.edit("stacks/catalog/tgw.yaml", "name: tgw\n  asn: 64512", "name: '{{ .locals.label }}'\n  asn: 64512")

@@ -79,6 +79,10 @@ TEST_F(Locals, FileScopesAndSectionsResolveAndAreRemoved) {
   EXPECT_EQ(out.at({"components", "terraform", "vpc", "vars", "a"}), Value("std-acme-tfstate"));
   // What needs the component's own context is left for the component's rendering.
   EXPECT_EQ(out.at({"components", "terraform", "vpc", "vars", "later"}), Value("{{ .atmos_component }}"));
+  // ... with the plain references to locals it holds replaced by their values.
+  Value mixed = stacks::apply_file_locals(parse_yaml("locals: {n: app, k: 3}\nvars: {a: '{{ .locals.n }}-{{ .locals.k }}-{{ .atmos_component }}'}\n"),
+                                          "deploy/dev", Value::empty_map(), render_);
+  EXPECT_EQ(mixed.at({"vars", "a"}), Value("app-3-{{ .atmos_component }}"));
   EXPECT_EQ(resolved.at({"locals", "name"}), Value("acme-dev"));
   EXPECT_EQ(resolved.at({"terraform", "locals", "bucket"}), Value("acme-tfstate"));
   EXPECT_FALSE(resolved.at({"terraform", "locals"}).has("ns"));
