@@ -93,7 +93,7 @@ std::vector<std::string> shell_words(const std::string& s) {
   bool in_word = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '\'' ) {
+    if (c == '\'') {
       std::size_t end = s.find('\'', i + 1);
       if (end == std::string::npos) throw Error(ErrorKind::Config, "unterminated quote in workflow command: " + s);
       cur += s.substr(i + 1, end - i - 1);
