@@ -107,7 +107,7 @@ int cmd_terraform(const std::vector<std::string>& args);
 int cmd_auth(const std::vector<std::string>& args);
 
 const std::vector<std::string>& command_names() {
-  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "version"};
+  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "version", "workflow"};
   return kNames;
 }
 
@@ -215,6 +215,7 @@ int run(const std::vector<std::string>& raw_args) {
     if (cmd == "terraform") return cmd_terraform(rest);
     if (cmd == "auth") return cmd_auth(rest);
     if (cmd == "completion") return cmd_completion(rest);
+    if (cmd == "workflow") return cmd_workflow(rest);
   } catch (Error& e) {
     add_usage_hints(e, args);
     throw;

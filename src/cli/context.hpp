@@ -28,6 +28,12 @@ void print_value(const Value& v, const std::string& format);
 
 int cmd_describe(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
+// `list instances|metadata|values|vars|settings` (cli/list_instances.cpp); -1 for any other subcommand.
+int list_extended(const std::string& sub, const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
+// `atmos workflow` and what `describe workflows` / `list workflows` read (cli/workflow.cpp).
+int cmd_workflow(const std::vector<std::string>& args);
+Value describe_workflows_value(const config::CliConfig& cfg, const std::string& output);
+std::vector<Value> workflow_rows(const config::CliConfig& cfg, const std::string& file_filter);
 
 }  // namespace atmos::cli

@@ -1,13 +1,18 @@
-// `atmos describe config|stacks|component`.
+// `atmos describe config|stacks|component|locals|workflows`.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "cli/context.hpp"
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/json_emit.hpp"
 #include "core/yaml_emit.hpp"
+#include "core/yaml_load.hpp"
 #include "stacks/engine.hpp"
+#include "stacks/locals.hpp"
 
 namespace atmos::cli {
 namespace {
@@ -82,6 +87,62 @@ int describe_config(const std::vector<std::string>& argv) {
   return emit(args, v);
 }
 
+// `atmos describe locals [component] -s STACK` (upstream's internal/exec/describe_locals.go): the locals of the
+// stack's manifest file as they resolve, in manifest layout ({locals, terraform: {locals}}); with a component,
+// the locals available to it ({components: {terraform: {<component>: {locals}}}}).
+int describe_locals(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"stack", 's', false}, {"format", 'f', false}, {"file", 0, false}, {"query", 'q', false}});
+  if (args.get("stack").empty()) throw Error(ErrorKind::Usage, "required flag(s) \"stack\" not set");
+  if (args.positionals.size() > 1) throw Error(ErrorKind::Usage, "invalid arguments. The command accepts at most one argument `component`");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine& engine = process_engine(cfg);
+  std::string stack = args.get("stack"), file;
+  for (const char* ext : {".yaml", ".yml"}) {
+    std::string candidate = cfg.stacks_base_abs + "/" + stack + ext;
+    if (file.empty() && std::filesystem::is_regular_file(candidate)) file = candidate;
+  }
+  std::optional<stacks::StackComponent> sc;
+  if (!args.positionals.empty()) {
+    sc = engine.find_component(args.positionals[0], stack);
+    if (file.empty()) file = sc->manifest->abs_path;
+  }
+  for (const auto& m : engine.manifests()) {
+    if (!file.empty()) break;
+    for (const auto& [name, section] : m.terraform.as_map())
+      if (file.empty() && engine.stack_name(m, section) == stack) file = m.abs_path;
+  }
+  if (file.empty())
+    throw Error(ErrorKind::Stack, "invalid stack: could not find the stack '" + stack + "'")
+        .hint("Give a stack name (atmos list stacks) or a manifest path relative to the stacks directory (e.g. deploy/dev).");
+  Value raw = parse_yaml(read_manifest_file(file), file);
+  if (!raw.is_map()) raw = Value::empty_map();
+  std::string key = std::filesystem::path(file).lexically_relative(cfg.stacks_base_abs).replace_extension().string();
+  Value resolved = Value::empty_map();
+  auto renderer = stacks::go_template_renderer(cfg);
+  stacks::apply_file_locals(raw, key, Value::empty_map(), renderer, &resolved);
+  if (!sc) return emit(args, resolved);
+  // Global, then the terraform section's own, then the component's own (when the manifest defines them).
+  Value available = resolved.get("locals").is_map() ? resolved.get("locals") : Value::empty_map();
+  Map entries = available.as_map();
+  for (const auto& [k, v] : resolved.at({"terraform", "locals"}).is_map() ? resolved.at({"terraform", "locals"}).as_map() : Map{})
+    entries.emplace_back(k, v);
+  Value own = stacks::component_locals(raw.at({"components", "terraform"}), sc->component);
+  if (!own.is_map() || !own.empty()) {
+    Value merged = stacks::resolve_locals(own, Value::map(entries), key, Value::empty_map(), renderer);
+    entries = merged.as_map();
+  }
+  Value component = Value::map({{"locals", Value::map(std::move(entries))}});
+  return emit(args, Value::map({{"components", Value::map({{"terraform", Value::map({{sc->component, component}})}})}}));
+}
+
+// `atmos describe workflows` (upstream's internal/exec/describe_workflows.go): `--output list` (default, {file,
+// workflow} pairs), `map` ({file: [workflow]}) or `all` ({file: manifest}).
+int describe_workflows(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"output", 'o', false}, {"format", 'f', false}, {"query", 'q', false}});
+  config::CliConfig cfg = load_config(args);
+  return emit(args, describe_workflows_value(cfg, args.get("output")));
+}
+
 int describe_stacks(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"stack", 's', false},
                                       {"format", 'f', false},
@@ -146,6 +207,8 @@ int cmd_describe(const std::vector<std::string>& args) {
   if (args[0] == "config") return describe_config(rest);
   if (args[0] == "stacks") return describe_stacks(rest);
   if (args[0] == "component") return describe_component(rest);
+  if (args[0] == "locals") return describe_locals(rest);
+  if (args[0] == "workflows") return describe_workflows(rest);
   throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos describe\"");
 }
 

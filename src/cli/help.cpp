@@ -114,6 +114,10 @@ std::vector<HelpCommand> build_tree() {
                 {"include-empty-stacks", 0, "", "Also print stacks without components", "false"},
                 kTemplates, kFunctions, kSkip},
                {"atmos describe stacks -s plat-use2-dev", "atmos describe stacks --components vpc --sections vars -f json"}});
+  t.push_back({"describe locals", "Show the file-scoped locals of a stack's manifest (or those available to a component)",
+               "describe locals [component] -s <stack> [flags]", {kStack, kFormat, kFile, kQuery},
+               {"atmos describe locals -s plat-use2-dev", "atmos describe locals -s catalog/tgw -q .locals.asn",
+                "atmos describe locals vpc -s plat-use2-dev"}});
   t.push_back({"describe component", "Show one component in one stack, fully merged", "describe component <component> -s <stack> [flags]",
                {kStack, kFormat, kFile, kQuery, {"provenance", 0, "", "Show where each value came from", "false"},
                 kTemplates, kFunctions, kSkip, kIdentity},
@@ -129,10 +133,70 @@ std::vector<HelpCommand> build_tree() {
                 {"abstract", 0, "", "Include abstract components", "false"}},
                {"atmos list components", "atmos list components -s plat-use2-dev"}});
 
-  t.push_back({"validate", "Validate stack manifests", "validate [command]", {}, {"atmos validate stacks"}});
+  {
+    const HelpFlag list_format{"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""};
+    const HelpFlag delimiter{"delimiter", 0, "string", "Delimiter of csv/tsv output", ""};
+    const HelpFlag stack_glob{"stack", 's', "string", "Only stacks matching this name or glob (e.g. plat-*-prod)", ""};
+    const HelpFlag columns{"columns", 0, "strings", "Columns as Name={{ .template }} (repeatable); overrides atmos.yaml list.<command>.columns", ""};
+    const HelpFlag row_query{"query", 'q', "string", "A yq path run over each row: null/false drops it, a map replaces its data", ""};
+    const HelpFlag abstract{"abstract", 0, "", "Include abstract components", "false"};
+    const HelpFlag value_query{"query", 'q', "string", "A yq path over the component section (e.g. .vars.region)", ""};
+    t.push_back({"list instances", "List component instances (component, stack)", "list instances [flags]",
+                 {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", ""}, columns, delimiter,
+                  stack_glob, row_query, {"output-file", 0, "string", "With --format matrix: append matrix= and count= lines to this file", ""},
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list instances", "atmos list instances -s 'plat-*' --format matrix",
+                  "atmos list instances --columns 'Component={{ .component }}' --columns 'Region={{ .vars.region }}'"}});
+    t.push_back({"list metadata", "List the metadata of every component instance", "list metadata [flags]",
+                 {list_format, columns, delimiter, stack_glob, row_query, kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list metadata", "atmos list metadata -f json"}});
+    t.push_back({"list values", "List a component's vars across stacks (one column per stack)", "list values <component> [flags]",
+                 {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "10"}, stack_glob,
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list values vpc", "atmos list values vpc --query .vars.region -f json"}});
+    t.push_back({"list vars", "List a component's vars across stacks (as list values)", "list vars <component> [flags]",
+                 {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "10"}, stack_glob,
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list vars vpc", "atmos list vars vpc -f csv"}});
+    t.push_back({"list settings", "List component settings across stacks (one column per stack)", "list settings [component] [flags]",
+                 {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "50"}, stack_glob,
+                  kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list settings", "atmos list settings vpc -f json"}});
+  }
+
+  t.push_back({"workflow", "Run a workflow's steps (atmos commands and shell commands) in order",
+               "workflow <name> [-f file] [flags]",
+               {{"file", 'f', "string", "The workflow manifest, relative to workflows.base_path (extension optional)", ""},
+                {"from-step", 0, "string", "Start at this step (skipping the ones before it)", ""}, kDryRun,
+                {"stack", 's', "string", "The stack for every step (overrides the steps' and the workflow's)", ""},
+                {"identity", 'i', "string", "Identity for the steps that name none", ""}},
+               {"atmos workflow coldstart -f coldstart", "atmos workflow coldstart -f coldstart --from-step plat-dev",
+                "atmos workflow coldstart --dry-run"}});
+  t.push_back({"describe workflows", "Show the workflows under workflows.base_path", "describe workflows [flags]",
+               {{"output", 'o', "string", "list ({file, workflow} pairs), map ({file: [workflow]}) or all (the manifests)", "list"},
+                kFormat, kQuery},
+               {"atmos describe workflows", "atmos describe workflows -o all -f json"}});
+  t.push_back({"list workflows", "List the workflows under workflows.base_path", "list workflows [flags]",
+               {{"file", 0, "string", "Only the workflows of this file", ""},
+                {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""},
+                {"columns", 0, "strings", "Columns as Name={{ .template }} (repeatable); overrides workflows.list.columns", ""},
+                {"delimiter", 0, "string", "Delimiter of csv/tsv output", ""}},
+               {"atmos list workflows", "atmos list workflows -f json"}});
+
+  t.push_back({"validate", "Validate stack manifests and components", "validate [command]", {}, {"atmos validate stacks"}});
   t.push_back({"validate stacks", "Process every manifest and check it against the manifest JSON Schema", "validate stacks [flags]",
                {{"schemas-atmos-manifest", 0, "string", "A JSON Schema to use instead of the embedded one", ""}},
                {"atmos validate stacks"}});
+  t.push_back({"validate component", "Validate a component in a stack against its JSON Schema policies (settings.validation)",
+               "validate component <component> -s <stack> [flags]",
+               {kStack,
+                {"schema-path", 0, "string", "A JSON Schema to use instead of the component's settings.validation", ""},
+                {"schema-type", 0, "string", "The type of --schema-path: jsonschema (opa is not supported)", ""},
+                {"module-paths", 0, "strings", "OPA module paths (accepted for compatibility; OPA is not supported)", ""},
+                {"timeout", 0, "int", "Validation timeout in seconds (OPA only)", "0"},
+                kTemplates, kFunctions, kSkip, kIdentity},
+               {"atmos validate component vpc -s plat-use2-dev",
+                "atmos validate component vpc -s plat-use2-dev --schema-path vpc/vpc.json --schema-type jsonschema"}});
 
   t.push_back({"terraform", "Run Terraform for a component in a stack, as the stack's identity",
                "terraform <subcommand> <component> -s <stack> [flags] [-- terraform-args]", terraform_help_flags(),

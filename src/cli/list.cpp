@@ -114,6 +114,7 @@ int cmd_list(const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "stacks") return list_stacks(rest);
   if (args[0] == "components") return list_components(rest);
+  if (int code = list_extended(args[0], rest); code >= 0) return code;
   throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos list\"");
 }
 

@@ -21,6 +21,7 @@
 #include "core/yaml_emit.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/engine.hpp"
+#include "stacks/validate.hpp"
 #include "terraform/generate_section.hpp"
 #include "terraform/generated_files.hpp"
 #include "terraform/guard.hpp"
@@ -639,6 +640,9 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   functions::CloudFunctions* cloud = nullptr;
   terraform::Target target =
       resolve_target(cfg, component, args.get("stack"), {"terraform", inv.subcommand, inv.subcommand2}, &args, &sc, &cloud);
+  // The component's `settings.validation` policies (upstream's validateTerraformComponent): a violation stops the
+  // run before anything is written, authenticated or run.
+  stacks::validate_component_policies(cfg, component, target.stack, target.section);
   // Hooks are checked before Terraform runs, so an unsupported one stops the command before anything changes.
   bool applies = inv.subcommand == "apply" || inv.subcommand == "deploy";
   std::vector<StoreHook> hooks;

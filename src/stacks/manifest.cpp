@@ -14,6 +14,7 @@
 #include "core/merge.hpp"
 #include "core/yaml_load.hpp"
 #include "stacks/functions.hpp"
+#include "stacks/locals.hpp"
 #include "stacks/yq.hpp"
 
 namespace atmos::stacks {
@@ -213,6 +214,21 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
     if (it != parsed_.end()) return it->second;
   }
   std::string text = read_manifest_file(abs_path);
+  // A file with `locals` has its templates rendered value by value with the locals, its own settings/vars/env
+  // and the import context (stacks/locals.hpp) instead of as one text.
+  if (!skip_templates && text.find("locals") != std::string::npos) {
+    Value raw;
+    try {
+      raw = parse_yaml(text, abs_path);
+    } catch (const std::exception&) {
+      raw = Value();  // a template file that is YAML only once rendered: the text path below reports errors
+    }
+    if (raw.is_map() && has_file_locals(raw)) {
+      Value v = apply_file_locals(apply_parse_time_tags(raw, abs_path), file_key(abs_path), context, renderer_);
+      if (!render) parsed_[abs_path] = v;
+      return v;
+    }
+  }
   if (render) {
     try {
       text = renderer_(file_key(abs_path), text, context.is_null() ? Value::empty_map() : context, !ignore_missing);
