@@ -24,6 +24,10 @@ void install_functions(stacks::StackEngine& engine, const config::CliConfig& cfg
 // Writes a Value to stdout as "yaml" or "json"; anything else is a usage error.
 void print_value(const Value& v, const std::string& format);
 
+// A table (TTY), tab-separated values (no TTY), or json/yaml/csv/tsv rows (cli/list.cpp).
+void print_rows(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                const std::string& format);
+
 int cmd_describe(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "cli/affected.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -146,6 +147,8 @@ int cmd_describe(const std::vector<std::string>& args) {
   if (args[0] == "config") return describe_config(rest);
   if (args[0] == "stacks") return describe_stacks(rest);
   if (args[0] == "component") return describe_component(rest);
+  if (args[0] == "affected") return describe_affected(rest);
+  if (args[0] == "dependents") return describe_dependents(rest);
   throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos describe\"");
 }
 

@@ -113,6 +113,29 @@ std::vector<HelpCommand> build_tree() {
                 kTemplates, kFunctions, kSkip, kIdentity},
                {"atmos describe component vpc -s plat-use2-dev", "atmos describe component vpc -s plat-use2-dev -q .vars.cidr"}});
 
+  std::vector<HelpFlag> affected_base = {
+      {"base", 0, "string", "Branch, tag or commit to compare with (default refs/remotes/origin/HEAD)", ""},
+      {"ref", 0, "string", "Deprecated: a git reference to compare with (use --base)", ""},
+      {"sha", 0, "string", "Deprecated: a commit SHA to compare with (use --base)", ""},
+      {"repo-path", 0, "string", "An already-cloned base repository: its HEAD is the base", ""},
+      {"include-dependents", 0, "", "Add each affected instance's dependents (settings.depends_on)", "false"},
+      {"include-settings", 0, "", "Add each instance's settings section", "false"},
+      kStack, kTemplates, kFunctions, kSkip, kIdentity,
+      {"verbose", 0, "", "Print the compared commits on stderr", "false"}};
+  auto with = [](std::vector<HelpFlag> a, std::vector<HelpFlag> b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const HelpFlag output_file{"output-file", 0, "string", "With --format matrix: append matrix=<json> and count=<n> to this file ($GITHUB_OUTPUT)", ""};
+  t.push_back({"describe affected", "Show the component instances a change touches, compared with a base commit",
+               "describe affected [flags]",
+               with(affected_base, {{"format", 'f', "string", "Output format: json, yaml or matrix", "json"}, kFile, output_file, kQuery}),
+               {"atmos describe affected --base main", "atmos describe affected --format matrix --output-file $GITHUB_OUTPUT"}});
+  t.push_back({"describe dependents", "Show the component instances that depend on a component in a stack",
+               "describe dependents <component> -s <stack> [flags]",
+               {kStack, {"format", 'f', "string", "Output format: json or yaml", "json"}, kFile, kQuery,
+                {"include-settings", 0, "", "Add each dependent's settings section", "false"}, kTemplates, kFunctions, kSkip, kIdentity},
+               {"atmos describe dependents vpc -s plat-use2-dev"}});
   t.push_back({"list", "List stacks and components", "list [command]", {}, {"atmos list stacks", "atmos list components -s plat-use2-dev"}});
   t.push_back({"list stacks", "List stacks (those holding a component with -c)", "list stacks [flags]",
                {{"component", 'c', "string", "Only stacks that hold this component", ""},
@@ -122,6 +145,13 @@ std::vector<HelpCommand> build_tree() {
                {kStack, {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""},
                 {"abstract", 0, "", "Include abstract components", "false"}},
                {"atmos list components", "atmos list components -s plat-use2-dev"}});
+
+  t.push_back({"list affected", "List the component instances a change touches", "list affected [flags]",
+               with(affected_base, {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", "table"}, output_file}),
+               {"atmos list affected --base main", "atmos list affected --format matrix"}});
+  t.push_back({"list instances", "List every component instance as a GitHub Actions matrix", "list instances --format matrix [flags]",
+               {kStack, {"format", 'f', "string", "Output format: matrix", ""}, output_file},
+               {"atmos list instances --format matrix"}});
 
   t.push_back({"validate", "Validate stack manifests", "validate [command]", {}, {"atmos validate stacks"}});
   t.push_back({"validate stacks", "Process every manifest and check it against the manifest JSON Schema", "validate stacks [flags]",

@@ -1,0 +1,275 @@
+// `atmos describe affected|dependents`, `atmos list affected`, `atmos list instances --format matrix`.
+#include "cli/affected.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/context.hpp"
+#include "core/environment.hpp"
+#include "core/error.hpp"
+#include "core/file.hpp"
+#include "core/json_emit.hpp"
+#include "core/json_parse.hpp"
+#include "core/log.hpp"
+#include "core/yaml_emit.hpp"
+#include "stacks/affected.hpp"
+#include "stacks/dependents.hpp"
+#include "stacks/git_base.hpp"
+#include "stacks/yq.hpp"
+
+namespace atmos::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string str_of(const Value& v) { return v.is_string() ? v.as_string() : std::string(); }
+
+// A private directory removed when the command ends.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "atmos-affected-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw Error(ErrorKind::Io, "failed to create a temporary directory in " + fs::temp_directory_path().string());
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// The base GitHub Actions describes (upstream's pkg/ci/providers/github/base.go), when `ci.enabled` is set and no
+// base flag was given: a pull request's merge-base with its target branch (else the payload's base SHA, else
+// origin/$GITHUB_BASE_REF), a push's `before`, a merge group's `base_sha`; the default otherwise.
+void detect_ci_base(const config::CliConfig& cfg, stacks::GitBaseRequest& req) {
+  ProcessEnvironment env;
+  if (!cfg.get_bool({"ci", "enabled"}) || env.get("GITHUB_ACTIONS").value_or("") != "true") return;
+  std::string event = env.get("GITHUB_EVENT_NAME").value_or("");
+  Value payload;
+  if (auto path = env.get("GITHUB_EVENT_PATH"); path && !path->empty())
+    if (auto text = read_file_if_exists(*path)) payload = parse_json(*text);
+  std::string base_ref = env.get("GITHUB_BASE_REF").value_or("");
+  if (event == "pull_request" || event == "pull_request_target") {
+    std::string target = str_of(payload.get("pull_request").get("base").get("ref"));
+    if (target.empty()) target = base_ref;
+    if (!target.empty()) {
+      req.base = "refs/remotes/origin/" + target;
+      req.merge_base = true;
+      req.fallback = str_of(payload.get("pull_request").get("base").get("sha"));
+    }
+  } else if (event == "push") {
+    std::string before = str_of(payload.get("before"));
+    if (!before.empty() && before != std::string(40, '0')) req.base = before;
+  } else if (event == "merge_group") {
+    std::string sha = str_of(payload.get("merge_group").get("base_sha"));
+    if (!sha.empty()) req.base = sha;
+    else if (!base_ref.empty()) req.base = "refs/remotes/origin/" + base_ref;
+  }
+  log::info("Auto-detected CI base: event {} base {}", event, req.base.empty() ? "refs/remotes/origin/HEAD" : req.base);
+}
+
+// A copy of the configuration whose stacks live under `dir` (the base commit's copy of the stacks folder).
+const config::CliConfig& base_config(const config::CliConfig& cfg, const std::string& dir) {
+  auto* base = new config::CliConfig(cfg);  // lives as long as the engine that uses it (process_engine)
+  auto move = [&](std::string& p) {
+    if (p.compare(0, cfg.stacks_base_abs.size(), cfg.stacks_base_abs) == 0) p = dir + p.substr(cfg.stacks_base_abs.size());
+  };
+  for (auto& p : base->included_abs) move(p);
+  for (auto& p : base->excluded_abs) move(p);
+  base->stacks_base_abs = dir;
+  return *base;
+}
+
+void write_matrix(const Value& matrix, const std::string& output_file) {
+  std::string json = to_json(matrix, JsonStyle::Compact);
+  if (output_file.empty()) {
+    std::printf("%s\n", json.c_str());
+    return;
+  }
+  std::FILE* f = std::fopen(output_file.c_str(), "a");
+  if (!f) throw Error(ErrorKind::Io, "failed to open the output file '" + output_file + "'");
+  std::fprintf(f, "matrix=%s\ncount=%zu\n", json.c_str(), matrix.get("include").as_list().size());
+  std::fclose(f);
+}
+
+// json (default) / yaml / matrix output, `--query`, `--file`, `--output-file` (matrix only).
+int emit(const ParsedArgs& args, Value v, const std::string& default_format, bool matrix_allowed) {
+  std::string format = args.get("format", default_format);
+  if (args.has("output-file") && format != "matrix")
+    throw Error(ErrorKind::Usage, "--output-file is only supported with --format=matrix");
+  if (format == "matrix") {
+    if (!matrix_allowed) throw Error(ErrorKind::Usage, "invalid '--format' flag 'matrix'. Valid values are 'json' (default) and 'yaml'");
+    write_matrix(stacks::affected_matrix(v), args.get("output-file"));
+    return 0;
+  }
+  if (format != "json" && format != "yaml")
+    throw Error(ErrorKind::Usage, "invalid '--format' flag '" + format + "'. Valid values are 'json' (default), 'yaml'" +
+                                      (matrix_allowed ? " and 'matrix'" : ""));
+  if (args.has("query")) v = stacks::yq_evaluate(v, args.get("query"));
+  if (args.has("file")) {
+    std::FILE* f = std::fopen(args.get("file").c_str(), "w");
+    if (!f) throw Error(ErrorKind::Io, "failed to write '" + args.get("file") + "'");
+    if (format == "json") write_json(v, f);
+    else write_yaml(v, f);
+    std::fclose(f);
+    return 0;
+  }
+  if (!v.is_map() && !v.is_list()) {
+    std::printf("%s\n", v.is_string() ? v.as_string().c_str() : to_json(v, JsonStyle::Compact).c_str());
+    return 0;
+  }
+  print_value(v, format);
+  return 0;
+}
+
+const std::vector<FlagSpec> kDependentsFlags = {{"stack", 's', false},
+                                                {"format", 'f', false},
+                                                {"file", 0, false},
+                                                {"query", 'q', false},
+                                                {"include-settings", 0, true},
+                                                {"process-templates", 0, true},
+                                                {"process-functions", 0, true},
+                                                {"skip", 0, false},
+                                                {"identity", 'i', false}};
+
+std::vector<FlagSpec> with_flags(std::vector<FlagSpec> extra) {
+  std::vector<FlagSpec> all = affected_flags();
+  all.insert(all.end(), extra.begin(), extra.end());
+  return all;
+}
+
+}  // namespace
+
+const std::vector<FlagSpec>& affected_flags() {
+  static const std::vector<FlagSpec> flags = {{"base", 0, false},
+                                              {"ref", 0, false},
+                                              {"sha", 0, false},
+                                              {"repo-path", 0, false},
+                                              {"include-dependents", 0, true},
+                                              {"include-settings", 0, true},
+                                              {"stack", 's', false},
+                                              {"process-templates", 0, true},
+                                              {"process-functions", 0, true},
+                                              {"skip", 0, false},
+                                              {"identity", 'i', false},
+                                              {"verbose", 0, true}};
+  return flags;
+}
+
+Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, stacks::StackEngine& engine) {
+  stacks::GitBaseRequest req;
+  req.cwd = fs::current_path().string();
+  req.base = args.get("base");
+  if (req.base.empty()) req.base = args.get("sha");
+  if (req.base.empty()) req.base = args.get("ref");
+  req.repo_path = args.get("repo-path");
+  if (!req.repo_path.empty() && (args.has("base") || args.has("ref") || args.has("sha")))
+    throw Error(ErrorKind::Usage, "--repo-path cannot be combined with --base, --ref or --sha");
+  if (req.base.empty() && req.repo_path.empty()) detect_ci_base(cfg, req);
+  stacks::GitBase git(req);
+  if (args.flag("verbose"))
+    std::fprintf(stderr, "Comparing the working tree of %s (HEAD %s) with the base %s\n", git.root().c_str(),
+                 git.head_sha().empty() ? "unborn" : git.head_sha().c_str(), git.base_sha().c_str());
+
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(git.root(), ec);
+  fs::path stacks_dir = fs::weakly_canonical(cfg.stacks_base_abs, ec);
+  std::string rel = stacks_dir.lexically_relative(root).string();
+  if (rel.empty() || rel.rfind("..", 0) == 0)
+    throw Error(ErrorKind::Config, "the stacks directory '" + cfg.stacks_base_abs + "' is not inside the git repository at '" + git.root() + "'");
+
+  stacks::StackEngine::DescribeStacksOptions opts;
+  opts.stack = args.get("stack");
+  stacks::AffectedRequest areq;
+  areq.current = engine.describe_stacks(opts);
+  TempDir tmp;
+  std::string base_stacks = (fs::path(tmp.path) / rel).lexically_normal().string();
+  areq.base = Value::empty_map();
+  if (git.write_tree(rel == "." ? "" : rel, base_stacks)) {
+    const config::CliConfig& bcfg = base_config(cfg, base_stacks);
+    stacks::StackEngine& base_engine = process_engine(bcfg);
+    if (!base_engine.find_manifests().empty()) {
+      install_functions(base_engine, bcfg, args);
+      areq.base = base_engine.describe_stacks(opts);
+    }
+  }
+  areq.changed_files = git.changed_files();
+  areq.cwd = fs::current_path().string();
+  areq.stack = args.get("stack");
+  areq.include_settings = args.flag("include-settings");
+  areq.include_dependents = args.flag("include-dependents");
+  return stacks::find_affected(cfg, areq);
+}
+
+int describe_affected(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"file", 0, false}, {"output-file", 0, false}, {"query", 'q', false}}));
+  if (!args.positionals.empty())
+    throw Error(ErrorKind::Usage, "unknown command \"" + args.positionals[0] + "\" for \"atmos describe affected\"");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
+  return emit(args, compute_affected(args, cfg, engine), "json", true);
+}
+
+int describe_dependents(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, kDependentsFlags);
+  if (args.positionals.size() != 1)
+    throw Error(ErrorKind::Usage, "invalid arguments. The command requires one argument `component`");
+  if (args.get("stack").empty()) throw Error(ErrorKind::Usage, "`--stack` (-s) is required: the stack of the component");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
+  stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
+  stacks::DependencyGraph graph(engine.describe_stacks({}));
+  List out;
+  std::size_t i = graph.find(sc.component, sc.stack);
+  if (i != stacks::DependencyGraph::npos) {
+    std::vector<std::string> cycle = graph.cycle_from(i);
+    if (!cycle.empty()) stacks::throw_cycle(cycle);
+    for (std::size_t d : graph.dependents(i))
+      out.push_back(stacks::dependent_value(cfg, graph.instances()[d], args.flag("include-settings")));
+  }
+  return emit(args, Value::list(std::move(out)), "json", false);
+}
+
+int list_affected(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"output-file", 0, false}}));
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
+  Value affected = compute_affected(args, cfg, engine);
+  std::string format = args.get("format", "table");
+  if (format == "matrix" || args.has("output-file")) return emit(args, affected, "matrix", true);
+  std::vector<std::vector<std::string>> rows;
+  for (const Value& a : affected.as_list())
+    rows.push_back({str_of(a.get("component")), str_of(a.get("stack")), str_of(a.get("component_type")),
+                    str_of(a.get("affected")), str_of(a.get("component_path"))});
+  if (rows.empty() && format == "table") {
+    std::fputs("No affected components found\n", stderr);
+    return 0;
+  }
+  print_rows({"Component", "Stack", "Type", "Affected", "Path"}, rows, format);
+  return 0;
+}
+
+int list_instances_matrix(const std::vector<std::string>& argv) {
+  ParsedArgs args = parse_args(argv, {{"format", 'f', false}, {"stack", 's', false}, {"output-file", 0, false}});
+  if (args.get("format") != "matrix")
+    throw Error(ErrorKind::Usage, "`atmos list instances` supports only --format matrix here");
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine& engine = process_engine(cfg);
+  stacks::StackEngine::DescribeStacksOptions opts;
+  opts.stack = args.get("stack");
+  stacks::DependencyGraph graph(engine.describe_stacks(opts));
+  List items;
+  for (const stacks::Instance& in : graph.instances())
+    items.push_back(Value::ordered_map({{"stack", Value(in.stack)},
+                                        {"component", Value(in.component)},
+                                        {"component_path", Value(stacks::component_path(cfg, in.section, in.component))},
+                                        {"component_type", Value(in.component_type)}}));
+  write_matrix(stacks::affected_matrix(Value::list(std::move(items))), args.get("output-file"));
+  return 0;
+}
+
+}  // namespace atmos::cli
