@@ -77,6 +77,24 @@ HelpCommand terraform_sub(const std::string& sub, const std::string& summary, st
           terraform_help_flags(), std::move(examples), true};
 }
 
+// plan/apply/deploy/destroy also run on many instances, in dependency order (docs/affected.md).
+HelpCommand with_many(HelpCommand c) {
+  std::vector<HelpFlag> many = {
+      {"all", 0, "", "Run on every component instance (with -s: of that stack)", "false"},
+      {"affected", 0, "", "Run on the instances `describe affected` reports", "false"},
+      {"components", 0, "strings", "Run on every instance of these components", ""},
+      {"query", 'q', "string", "Run on the instances whose section makes this yq expression non-null and non-false", ""},
+      {"max-concurrency", 0, "string", "Independent instances run at once", "1"},
+      {"base", 0, "string", "With --affected: the branch, tag or commit to compare with", ""},
+      {"ref", 0, "string", "With --affected: deprecated spelling of --base", ""},
+      {"sha", 0, "string", "With --affected: deprecated spelling of --base", ""},
+      {"repo-path", 0, "string", "With --affected: an already-cloned base repository", ""},
+      {"include-dependents", 0, "", "With --affected: also run the affected instances' dependents", "false"}};
+  c.flags.insert(c.flags.end(), many.begin(), many.end());
+  c.examples.push_back("atmos terraform " + c.path.substr(10) + " --affected --base main");
+  return c;
+}
+
 std::vector<HelpCommand> build_tree() {
   std::vector<HelpCommand> t;
   t.push_back({"", "Universal tool for DevOps and cloud automation: stacks, AWS sign-in and Terraform", "[command]", {},
@@ -163,10 +181,10 @@ std::vector<HelpCommand> build_tree() {
                {"atmos terraform plan vpc -s plat-use2-dev", "atmos terraform apply vpc -s plat-use2-dev -auto-approve",
                 "atmos terraform plan vpc -s plat-use2-dev --identity=false -- -refresh=false"},
                true});
-  t.push_back(terraform_sub("plan", "Show the changes Terraform would make", {"atmos terraform plan vpc -s plat-use2-dev"}));
-  t.push_back(terraform_sub("apply", "Apply the component's changes", {"atmos terraform apply vpc -s plat-use2-dev", "atmos terraform apply vpc -s plat-use2-dev --from-plan"}));
-  t.push_back(terraform_sub("deploy", "Apply without asking for approval (apply -auto-approve)", {"atmos terraform deploy vpc -s plat-use2-dev"}));
-  t.push_back(terraform_sub("destroy", "Destroy the component's resources", {"atmos terraform destroy vpc -s plat-use2-dev"}));
+  t.push_back(with_many(terraform_sub("plan", "Show the changes Terraform would make", {"atmos terraform plan vpc -s plat-use2-dev"})));
+  t.push_back(with_many(terraform_sub("apply", "Apply the component's changes", {"atmos terraform apply vpc -s plat-use2-dev", "atmos terraform apply vpc -s plat-use2-dev --from-plan"})));
+  t.push_back(with_many(terraform_sub("deploy", "Apply without asking for approval (apply -auto-approve)", {"atmos terraform deploy vpc -s plat-use2-dev"})));
+  t.push_back(with_many(terraform_sub("destroy", "Destroy the component's resources", {"atmos terraform destroy vpc -s plat-use2-dev"})));
   t.push_back(terraform_sub("init", "Initialize the component's working directory and backend", {"atmos terraform init vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("output", "Show the component's outputs", {"atmos terraform output vpc -s plat-use2-dev", "atmos terraform output vpc -s plat-use2-dev -- -json"}));
   t.push_back(terraform_sub("workspace", "Select (or create) the stack's Terraform workspace", {"atmos terraform workspace vpc -s plat-use2-dev"}));
