@@ -1,14 +1,20 @@
 // `atmos describe affected|dependents`, `atmos list affected`, `atmos list instances --format matrix`.
 #include "cli/affected.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
 
 #include "cli/context.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/glob.hpp"
 #include "core/json_emit.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
@@ -69,16 +75,93 @@ void detect_ci_base(const config::CliConfig& cfg, stacks::GitBaseRequest& req) {
   log::info("Auto-detected CI base: event {} base {}", event, req.base.empty() ? "refs/remotes/origin/HEAD" : req.base);
 }
 
-// A copy of the configuration whose stacks live under `dir` (the base commit's copy of the stacks folder).
-const config::CliConfig& base_config(const config::CliConfig& cfg, const std::string& dir) {
+// A copy of the configuration whose stacks live under `dir` (the base commit's copy of the stacks folder); with
+// `only`, its top-level manifests are just those (paths relative to the stacks folder).
+const config::CliConfig& base_config(const config::CliConfig& cfg, const std::string& dir,
+                                     const std::optional<std::set<std::string>>& only) {
   auto* base = new config::CliConfig(cfg);  // lives as long as the engine that uses it (process_engine)
   auto move = [&](std::string& p) {
     if (p.compare(0, cfg.stacks_base_abs.size(), cfg.stacks_base_abs) == 0) p = dir + p.substr(cfg.stacks_base_abs.size());
   };
   for (auto& p : base->included_abs) move(p);
   for (auto& p : base->excluded_abs) move(p);
+  if (only) {
+    base->included_abs.clear();
+    for (const auto& rel : *only) base->included_abs.push_back(dir + "/" + rel);
+  }
   base->stacks_base_abs = dir;
   return *base;
+}
+
+// Would `path` (a file in the stacks folder) be a top-level manifest under the configured patterns?
+bool top_level_candidate(const config::CliConfig& cfg, const std::string& path) {
+  static const char* const kExtensions[] = {".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"};
+  bool ext = false;
+  for (const char* e : kExtensions)
+    if (path.size() > std::strlen(e) && path.compare(path.size() - std::strlen(e), std::strlen(e), e) == 0) ext = true;
+  if (!ext) return false;
+  for (const auto& ex : cfg.excluded_abs)
+    if (glob_match(ex, path)) return false;
+  for (const auto& inc : cfg.included_abs) {
+    if (glob_match(inc, path)) return true;
+    for (const char* e : kExtensions)
+      if (glob_match(inc + e, path)) return true;
+  }
+  return false;
+}
+
+// Which top-level manifests the base must render (docs/affected.md#speed): the working tree's manifests that
+// import or are a changed file, every manifest sharing a stack with one of those, and changed files that are
+// top-level manifests themselves (those only in the base). nullopt when a changed stacks file is none of these
+// (e.g. read with !include): the base is then rendered whole.
+std::optional<std::set<std::string>> manifests_to_render(const config::CliConfig& cfg, stacks::StackEngine& engine,
+                                                          const std::vector<std::string>& changed,
+                                                          std::set<std::string>& dirty_stacks) {
+  std::set<std::string> changed_keys, top_level;
+  const std::string& root = cfg.stacks_base_abs;
+  for (const auto& f : changed) {
+    if (f.size() <= root.size() || f.compare(0, root.size(), root) != 0 || f[root.size()] != '/') continue;
+    std::string rel = f.substr(root.size() + 1);
+    if (top_level_candidate(cfg, f)) top_level.insert(rel);
+    std::string key = rel;
+    if (key.size() > 5 && key.compare(key.size() - 5, 5, ".yaml") == 0) key.resize(key.size() - 5);
+    else if (key.size() > 4 && key.compare(key.size() - 4, 4, ".yml") == 0) key.resize(key.size() - 4);
+    changed_keys.insert(key);
+  }
+  std::set<std::string> known;
+  std::map<std::string, std::vector<const stacks::Manifest*>> by_stack;
+  std::map<const stacks::Manifest*, std::set<std::string>> stacks_of;
+  std::set<const stacks::Manifest*> dirty;
+  for (const auto& m : engine.manifests()) {
+    known.insert(m.file_key);
+    known.insert(m.imports.begin(), m.imports.end());
+    for (const auto& [name, section] : m.terraform.as_map()) {
+      try {
+        std::string stack = engine.stack_name(m, section);
+        by_stack[stack].push_back(&m);
+        stacks_of[&m].insert(stack);
+      } catch (const Error&) {
+      }
+    }
+    bool touched = changed_keys.count(m.file_key) != 0;
+    for (const auto& i : m.imports) touched = touched || changed_keys.count(i) != 0;
+    if (touched) dirty.insert(&m);
+  }
+  for (const auto& rel : top_level) changed_keys.erase(fs::path(rel).replace_extension().string());
+  for (const auto& k : changed_keys)
+    if (!known.count(k) && !top_level.count(k)) return std::nullopt;
+  std::vector<const stacks::Manifest*> todo(dirty.begin(), dirty.end());
+  while (!todo.empty()) {
+    const stacks::Manifest* m = todo.back();
+    todo.pop_back();
+    for (const auto& stack : stacks_of[m])
+      if (dirty_stacks.insert(stack).second)
+        for (const stacks::Manifest* other : by_stack[stack])
+          if (dirty.insert(other).second) todo.push_back(other);
+  }
+  std::set<std::string> out = top_level;
+  for (const stacks::Manifest* m : dirty) out.insert(fs::path(m->abs_path).lexically_relative(root).string());
+  return out;
 }
 
 void write_matrix(const Value& matrix, const std::string& output_file) {
@@ -183,18 +266,49 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   opts.stack = args.get("stack");
   stacks::AffectedRequest areq;
   areq.current = engine.describe_stacks(opts);
+  // Changed files as the configuration spells the repository's path (it may differ from libgit2's by symlinks).
+  fs::path cfg_root = fs::path(cfg.stacks_base_abs);
+  for (const auto& part : fs::path(rel)) {
+    if (part != ".") cfg_root = cfg_root.parent_path();
+  }
+  for (const auto& f : git.changed_files())
+    areq.changed_files.push_back(f.compare(0, git.root().size(), git.root()) == 0 ? cfg_root.string() + f.substr(git.root().size()) : f);
   TempDir tmp;
   std::string base_stacks = (fs::path(tmp.path) / rel).lexically_normal().string();
   areq.base = Value::empty_map();
   if (git.write_tree(rel == "." ? "" : rel, base_stacks)) {
-    const config::CliConfig& bcfg = base_config(cfg, base_stacks);
-    stacks::StackEngine& base_engine = process_engine(bcfg);
-    if (!base_engine.find_manifests().empty()) {
+    // The base differs from the working tree only where files changed: render just the manifests those reach
+    // and take every other stack from the working tree's rendering.
+    std::set<std::string> dirty_stacks;
+    std::optional<std::set<std::string>> only = manifests_to_render(cfg, engine, areq.changed_files, dirty_stacks);
+    auto render = [&](const std::optional<std::set<std::string>>& manifests) {
+      const config::CliConfig& bcfg = base_config(cfg, base_stacks, manifests);
+      stacks::StackEngine& base_engine = process_engine(bcfg);
+      if (base_engine.find_manifests().empty()) return Value::empty_map();
       install_functions(base_engine, bcfg, args);
-      areq.base = base_engine.describe_stacks(opts);
+      return base_engine.describe_stacks(opts);
+    };
+    if (only && only->empty()) {
+      areq.base = areq.current;
+    } else {
+      Value rendered = render(only);
+      // A base stack that the working tree builds from unchanged manifests too needs them all: render it whole.
+      bool partial = only.has_value();
+      if (partial)
+        for (const auto& [stack, body] : rendered.as_map())
+          if (areq.current.find(stack) && !dirty_stacks.count(stack)) partial = false;
+      if (!partial) {
+        areq.base = only ? render(std::nullopt) : rendered;
+      } else {
+        Map merged;
+        for (const auto& [stack, body] : areq.current.as_map())
+          if (!dirty_stacks.count(stack)) merged.emplace_back(stack, body);
+        for (const auto& [stack, body] : rendered.as_map()) merged.emplace_back(stack, body);
+        std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        areq.base = Value::sorted_map(std::move(merged));
+      }
     }
   }
-  areq.changed_files = git.changed_files();
   areq.cwd = fs::current_path().string();
   areq.stack = args.get("stack");
   areq.include_settings = args.flag("include-settings");
