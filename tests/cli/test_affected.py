@@ -140,6 +140,12 @@ class Affected(unittest.TestCase):
                                                ("vpc", "core-use2-network", "stack.vars")])
         self.assertEqual(items[1]["affected_all"], ["component", "stack.vars"])
 
+    def test_changed_file_no_manifest_imports(self):
+        self.write("stacks/catalog/unused.yaml", "components:\n  terraform:\n    vpc:\n      vars:\n        name: other\n")
+        self.assertEqual(self.affected(), [])
+        self.replace("stacks/orgs/acme/plat/dev/us-east-2.yaml", "  - catalog/dns-zone\n", "  - catalog/dns-zone\n  - catalog/unused\n")
+        self.assertEqual(self.triples(self.affected()), [("vpc", "plat-use2-dev", "stack.vars")])
+
     def test_stack_filter_and_settings(self):
         self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
         items = self.affected("--stack", "plat-use2-prod", "--include-settings")
