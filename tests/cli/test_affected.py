@@ -10,6 +10,8 @@ import sys
 import tempfile
 import unittest
 
+import yaml
+
 BINARY = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 ACME = os.path.join(HERE, "..", "..", "examples", "acme")
@@ -217,6 +219,28 @@ class Affected(unittest.TestCase):
         p = self.run_atmos("describe", "affected", cwd=clone)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(self.triples(json.loads(p.stdout)), [("tgw", "core-use2-network", "stack.settings")])
+
+    def test_github_actions_workflow_example(self):
+        with open(os.path.join(HERE, "..", "..", "docs/github-actions.md")) as f:
+            text = f.read()
+        workflow = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+        self.assertEqual(workflow["env"], {"ATMOS_PROFILE": "github-plan"})
+        step = workflow["jobs"]["affected"]["steps"][2]
+        self.assertIn("atmos describe affected", step["run"])
+        self.assertEqual(workflow["jobs"]["plan"]["strategy"]["matrix"], "${{ fromJson(needs.affected.outputs.matrix) }}")
+        clone = os.path.join(self.tmp, "clone")
+        self.git("clone", "-q", self.repo, clone, cwd=self.tmp)
+        with open(os.path.join(clone, "components/terraform/tgw/main.tf"), "a") as f:
+            f.write("# changed\n")
+        out = os.path.join(self.tmp, "github_output")
+        command = step["run"].replace("${{ github.base_ref }}", "main").replace('"$GITHUB_OUTPUT"', out).split()
+        self.assertEqual(command[0], "atmos")
+        p = self.run_atmos(*[a.strip('"') for a in command[1:]], cwd=clone)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[1], "count=1")
+        self.assertEqual(json.loads(lines[0][len("matrix="):])["include"][0]["stack"], "core-use2-network")
 
     def test_github_actions_pull_request_base(self):
         self.git("checkout", "-q", "-b", "feature")
