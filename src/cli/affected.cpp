@@ -236,6 +236,7 @@ const std::vector<FlagSpec>& affected_flags() {
                                               {"process-functions", 0, true},
                                               {"skip", 0, false},
                                               {"identity", 'i', false},
+                                              {"exclude-locked", 0, true},
                                               {"verbose", 0, true}};
   return flags;
 }
@@ -313,6 +314,11 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   areq.stack = args.get("stack");
   areq.include_settings = args.flag("include-settings");
   areq.include_dependents = args.flag("include-dependents");
+  areq.exclude_locked = args.flag("exclude-locked");
+  Value sections = cfg.get({"describe", "affected", "sections"});
+  if (sections.is_list())
+    for (const Value& v : sections.as_list())
+      if (v.is_string()) areq.sections.push_back(v.as_string());
   return stacks::find_affected(cfg, areq);
 }
 

@@ -89,7 +89,8 @@ HelpCommand with_many(HelpCommand c) {
       {"ref", 0, "string", "With --affected: deprecated spelling of --base", ""},
       {"sha", 0, "string", "With --affected: deprecated spelling of --base", ""},
       {"repo-path", 0, "string", "With --affected: an already-cloned base repository", ""},
-      {"include-dependents", 0, "", "With --affected: also run the affected instances' dependents", "false"}};
+      {"include-dependents", 0, "", "With --affected: also run the affected instances' dependents", "false"},
+      {"exclude-locked", 0, "", "With --affected: leave out instances with metadata.locked: true", "false"}};
   c.flags.insert(c.flags.end(), many.begin(), many.end());
   c.examples.push_back("atmos terraform " + c.path.substr(10) + " --affected --base main");
   return c;
@@ -138,6 +139,7 @@ std::vector<HelpCommand> build_tree() {
       {"repo-path", 0, "string", "An already-cloned base repository: its HEAD is the base", ""},
       {"include-dependents", 0, "", "Add each affected instance's dependents (settings.depends_on)", "false"},
       {"include-settings", 0, "", "Add each instance's settings section", "false"},
+      {"exclude-locked", 0, "", "Leave out instances with metadata.locked: true", "false"},
       kStack, kTemplates, kFunctions, kSkip, kIdentity,
       {"verbose", 0, "", "Print the compared commits on stderr", "false"}};
   auto with = [](std::vector<HelpFlag> a, std::vector<HelpFlag> b) {

@@ -58,6 +58,7 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"sha", 0, false},
       {"repo-path", 0, false},
       {"include-dependents", 0, true},
+      {"exclude-locked", 0, true},
   };
   return kFlags;
 }
@@ -274,7 +275,7 @@ struct Job {
 std::vector<std::string> forwarded_flags(const ParsedArgs& args) {
   static const std::set<std::string> kDropped = {"all",  "affected",   "components", "query",     "stack",
                                                   "max-concurrency", "base", "ref", "sha", "repo-path",
-                                                  "include-dependents", "dry-run", "chdir"};
+                                                  "include-dependents", "exclude-locked", "dry-run", "chdir"};
   std::vector<std::string> out;
   for (const auto& [name, values] : args.values)
     if (!kDropped.count(name))

@@ -99,6 +99,23 @@ class Finder {
     items_.emplace(key, Value::ordered_map(std::move(m)));
   }
 
+  // upstream's resolveComponentSectionChecks: `describe.affected.sections` replaces the defaults; a section
+  // without a labelled reason reports as `stack.<name>`.
+  std::vector<std::pair<std::string, std::string>> section_checks() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (req_.sections.empty()) {
+      for (const auto& [key, reason] : kSectionChecks) out.emplace_back(key, reason);
+      return out;
+    }
+    for (const auto& name : req_.sections) {
+      std::string reason = "stack." + name;
+      for (const auto& [key, r] : kSectionChecks)
+        if (name == key) reason = r;
+      out.emplace_back(name, reason);
+    }
+    return out;
+  }
+
   Value settings_value(const Value& section) const {
     if (!req_.include_settings) return Value();
     Value s = section.get("settings");
@@ -130,6 +147,8 @@ class Finder {
     Value md = section.get("metadata");
     if (md.is_map()) {
       if (skipped_instance(section)) return;
+      Value locked = md.get("locked");
+      if (req_.exclude_locked && locked.is_bool() && locked.as_bool()) return;
       if (!base.get("metadata").is_map() || base.get("metadata") != md) add(stack, type, name, section, "stack.metadata");
     }
     std::string folder = str_of(section.get("component"));
@@ -139,7 +158,7 @@ class Finder {
       if (module) add(stack, type, name, section, "component.module");
       if (component) add(stack, type, name, section, "component");
     }
-    for (const auto& [key, reason] : kSectionChecks) {
+    for (const auto& [key, reason] : section_checks()) {
       const Value* v = section.find(key);
       if (!v) continue;
       const Value* b = base.is_map() ? base.find(key) : nullptr;

@@ -20,6 +20,8 @@ struct AffectedRequest {
   std::string stack;                       // only this stack ("" = all)
   bool include_settings = false;
   bool include_dependents = false;
+  bool exclude_locked = false;              // skip instances with metadata.locked: true
+  std::vector<std::string> sections;        // `describe.affected.sections`: replaces the compared sections
 };
 
 // The affected list: one entry per instance (`affected` = first reason, `affected_all` = every reason), sorted

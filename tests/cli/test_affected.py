@@ -48,6 +48,8 @@ class Affected(unittest.TestCase):
         self.append("components/terraform/vpc/main.tf", VPC_MODULE_CALL)
         self.write("stacks/catalog/dns-zone.yaml", DNS_ZONE)
         self.write("config/zones.json", "{}\n")
+        self.write(".gitignore", ".terraform/\n*.tfstate*\nterraform.tfstate.d/\n*.planfile\n*.tfvars.json\nbackend.tf.json\n"
+                                 ".terraform.lock.hcl\n")
         self.git("init", "-q", "-b", "main")
         self.git("add", "-A")
         self.git("commit", "-qm", "base")
@@ -153,6 +155,18 @@ class Affected(unittest.TestCase):
         items = self.affected("--stack", "plat-use2-prod", "--include-settings")
         self.assertEqual(self.triples(items), [("vpc", "plat-use2-prod", "stack.vars")])
         self.assertIsInstance(items[0]["settings"], dict)
+
+    def test_exclude_locked_and_configured_sections(self):
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.append("stacks/orgs/acme/plat/prod/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    vpc:\n      metadata:\n        locked: true\n")
+        self.assertEqual(self.triples(self.affected("--exclude-locked")),
+                         [("vpc", s, "stack.vars") for s in ALL_STACKS if s != "plat-use2-prod"])
+        self.append("atmos.yaml", "\ndescribe:\n  affected:\n    sections: [env, tags]\n")
+        self.assertEqual(self.triples(self.affected("--exclude-locked")), [])
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml", "\nenv:\n  TF_LOG: INFO\n")
+        self.assertEqual(self.triples(self.affected("--exclude-locked")),
+                         [("dns-zone", "plat-use2-dev", "stack.env"), ("vpc", "plat-use2-dev", "stack.env")])
 
     def test_include_dependents(self):
         self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
@@ -307,6 +321,59 @@ class Affected(unittest.TestCase):
         p = self.run_atmos("describe", "affected", "--base", "main", "--include-dependents")
         self.assertEqual(p.returncode, 1)
         self.assertIn("dependency cycle:", p.stderr)
+
+    def terraform(self, *args):
+        return self.run_atmos("terraform", *args, env={"ATMOS_IDENTITY": "false", "CHECKPOINT_DISABLE": "1",
+                                                         "TF_IN_AUTOMATION": "1", "ATMOS_COMPONENTS_TERRAFORM_AUTO_GENERATE_BACKEND_FILE": "false"})
+
+    def summary(self, stderr):
+        rows = stderr[stderr.rindex("INSTANCE"):].splitlines()[1:]
+        return [tuple(c.strip() for c in line.split("  ") if c.strip()) for line in rows]
+
+    def test_terraform_many_instances_offline(self):
+        p = self.terraform("plan", "--all", "-s", "plat-use2-dev", "--max-concurrency", "2", "--auto-generate-backend-file=false",
+                           "--", "-no-color")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual([r[:3] for r in self.summary(p.stderr)],
+                         [("vpc in plat-use2-dev", "(none)", "ok"), ("dns-zone in plat-use2-dev", "(none)", "ok")])
+        self.assertEqual(p.stdout.count("Plan: 1 to add"), 2)
+        self.assertLess(p.stderr.index("[1/2] vpc in plat-use2-dev: ok"), p.stderr.index("dns-zone in plat-use2-dev as"))
+
+        p = self.terraform("destroy", "--components", "vpc,dns-zone", "-s", "plat-use2-dev", "--dry-run")
+        self.assertEqual(p.stdout, "Plan of work: terraform destroy on 2 instances (dependents first), at most 1 at once\n"
+                                   "1. dns-zone in plat-use2-dev as (none)\n"
+                                   "   atmos terraform destroy dns-zone -s plat-use2-dev\n"
+                                   "2. vpc in plat-use2-dev as (none) after dns-zone in plat-use2-dev\n"
+                                   "   atmos terraform destroy vpc -s plat-use2-dev\n")
+        p = self.terraform("plan", "--query", ".vars.amazon_side_asn", "--dry-run")
+        self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
+                                                     "   atmos terraform plan tgw -s core-use2-network"])
+        self.append("components/terraform/tgw/main.tf", "\n# changed\n")
+        p = self.terraform("apply", "--affected", "--base", "main", "--dry-run", "--", "-auto-approve")
+        self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
+                                                     "   atmos terraform apply tgw -s core-use2-network -- -auto-approve"])
+
+    def test_terraform_failure_skips_dependents_only(self):
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
+                    "  - catalog/tgw\n\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        max_subnet_count: many\n")
+        p = self.terraform("plan", "--all", "-s", "plat-use2-dev", "--auto-generate-backend-file=false", "--", "-no-color")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertEqual([r[:3] for r in self.summary(p.stderr)],
+                         [("tgw in plat-use2-dev", "(none)", "ok"), ("vpc in plat-use2-dev", "(none)", "failed (exit 1)"),
+                          ("dns-zone in plat-use2-dev", "(none)", "skipped (a dependency failed)")])
+
+    def test_terraform_many_instances_bad_input(self):
+        for args, message in ((["output", "--all"], "run plan, apply, deploy or destroy, not 'output'"),
+                              (["plan", "vpc", "--all"], "do not name one ('vpc')"),
+                              (["plan", "--all", "--max-concurrency", "0"], "invalid --max-concurrency '0'")):
+            p = self.terraform(*args)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn(message, p.stderr)
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        depends_on:\n          1:\n            component: dns-zone\n")
+        p = self.terraform("plan", "--all", "-s", "plat-use2-dev", "--dry-run")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("dependency cycle: ", p.stderr)
+        self.assertIn("dns-zone in plat-use2-dev", p.stderr)
 
     def test_list_affected_and_instances(self):
         self.append("components/terraform/tgw/main.tf", "\n# a comment\n")

@@ -33,6 +33,8 @@ class TerraformAffected(unittest.TestCase):
         shutil.copytree(ACME, cls.repo, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "backend.tf.json"))
         with open(os.path.join(cls.repo, "stacks", "catalog", "dns-zone.yaml"), "a") as f:
             f.write(DEPENDS_ON_VPC)
+        with open(os.path.join(cls.repo, ".gitignore"), "w") as f:
+            f.write(".terraform/\n*.tfstate*\nterraform.tfstate.d/\n*.planfile\n*.tfvars.json\nbackend.tf.json\n.terraform.lock.hcl\n")
         for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "base"]):
             subprocess.run(["git", *args], cwd=cls.repo, env=dict(os.environ, **GIT_ENV), check=True, capture_output=True)
         browser = os.path.join(cls.tmp, "browser-bob")
