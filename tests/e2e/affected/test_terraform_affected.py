@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.request
 
 BINARY = None
 ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
@@ -23,6 +24,12 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COM
 def lab_endpoint() -> str:
     with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
         return json.load(handle)["endpoint"]
+
+
+def lab_counts() -> dict:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(lab_endpoint() + "/_lab/counters", timeout=30) as response:
+        return json.loads(response.read())["counts"]
 
 
 class TerraformAffected(unittest.TestCase):
@@ -91,8 +98,13 @@ class TerraformAffected(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual([(e["component"], e["stack"]) for e in json.loads(p.stdout)["include"]],
                          [("vpc", "plat-use2-dev"), ("vpc", "plat-use2-sandbox")])
+        before = lab_counts()
         p = self.atmos("terraform", "plan", "--affected", "--base", "main", "--", "-no-color")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        after = lab_counts()
+        # One sign-in for the whole run (the provider session from `auth login`), one role session per identity.
+        self.assertEqual(after.get("sso-oidc:StartDeviceAuthorization"), before.get("sso-oidc:StartDeviceAuthorization"))
+        self.assertEqual(after.get("sso:GetRoleCredentials", 0) - before.get("sso:GetRoleCredentials", 0), 2)
         self.assertEqual(self.started(p.stderr), ["vpc in plat-use2-dev", "vpc in plat-use2-sandbox"])
         self.assertEqual(self.summary(p.stderr), {"vpc in plat-use2-dev": ("plat-dev/terraform", "ok"),
                                                   "vpc in plat-use2-sandbox": ("plat-sandbox/terraform", "ok")})
