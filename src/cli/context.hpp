@@ -26,6 +26,10 @@ functions::CloudFunctions& install_functions(stacks::StackEngine& engine, const 
 // Writes a Value to stdout as "yaml" or "json"; anything else is a usage error.
 void print_value(const Value& v, const std::string& format);
 
+// A table (TTY), tab-separated values (no TTY), or json/yaml/csv/tsv rows (cli/list.cpp).
+void print_rows(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                const std::string& format);
+
 int cmd_describe(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 // `list instances|metadata|values|vars|settings` (cli/list_instances.cpp); -1 for any other subcommand.

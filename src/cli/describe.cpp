@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/affected.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -209,6 +210,8 @@ int cmd_describe(const std::vector<std::string>& args) {
   if (args[0] == "component") return describe_component(rest);
   if (args[0] == "locals") return describe_locals(rest);
   if (args[0] == "workflows") return describe_workflows(rest);
+  if (args[0] == "affected") return describe_affected(rest);
+  if (args[0] == "dependents") return describe_dependents(rest);
   throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos describe\"");
 }
 

@@ -83,6 +83,25 @@ HelpCommand terraform_sub(const std::string& sub, const std::string& summary, st
           terraform_help_flags(), std::move(examples), true};
 }
 
+// plan/apply/deploy/destroy also run on many instances, in dependency order (docs/affected.md).
+HelpCommand with_many(HelpCommand c) {
+  std::vector<HelpFlag> many = {
+      {"all", 0, "", "Run on every component instance (with -s: of that stack)", "false"},
+      {"affected", 0, "", "Run on the instances `describe affected` reports", "false"},
+      {"components", 0, "strings", "Run on every instance of these components", ""},
+      {"query", 'q', "string", "Run on the instances whose section makes this yq expression non-null and non-false", ""},
+      {"max-concurrency", 0, "string", "Independent instances run at once", "1"},
+      {"base", 0, "string", "With --affected: the branch, tag or commit to compare with", ""},
+      {"ref", 0, "string", "With --affected: deprecated spelling of --base", ""},
+      {"sha", 0, "string", "With --affected: deprecated spelling of --base", ""},
+      {"repo-path", 0, "string", "With --affected: an already-cloned base repository", ""},
+      {"include-dependents", 0, "", "With --affected: also run the affected instances' dependents", "false"},
+      {"exclude-locked", 0, "", "With --affected: leave out instances with metadata.locked: true", "false"}};
+  c.flags.insert(c.flags.end(), many.begin(), many.end());
+  c.examples.push_back("atmos terraform " + c.path.substr(10) + " --affected --base main");
+  return c;
+}
+
 std::vector<HelpCommand> build_tree() {
   std::vector<HelpCommand> t;
   t.push_back({"", "Universal tool for DevOps and cloud automation: stacks, AWS sign-in and Terraform", "[command]", {},
@@ -123,6 +142,30 @@ std::vector<HelpCommand> build_tree() {
                 kTemplates, kFunctions, kSkip, kIdentity},
                {"atmos describe component vpc -s plat-use2-dev", "atmos describe component vpc -s plat-use2-dev -q .vars.cidr"}});
 
+  std::vector<HelpFlag> affected_base = {
+      {"base", 0, "string", "Branch, tag or commit to compare with (default refs/remotes/origin/HEAD)", ""},
+      {"ref", 0, "string", "Deprecated: a git reference to compare with (use --base)", ""},
+      {"sha", 0, "string", "Deprecated: a commit SHA to compare with (use --base)", ""},
+      {"repo-path", 0, "string", "An already-cloned base repository: its HEAD is the base", ""},
+      {"include-dependents", 0, "", "Add each affected instance's dependents (settings.depends_on)", "false"},
+      {"include-settings", 0, "", "Add each instance's settings section", "false"},
+      {"exclude-locked", 0, "", "Leave out instances with metadata.locked: true", "false"},
+      kStack, kTemplates, kFunctions, kSkip, kIdentity,
+      {"verbose", 0, "", "Print the compared commits on stderr", "false"}};
+  auto with = [](std::vector<HelpFlag> a, std::vector<HelpFlag> b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const HelpFlag output_file{"output-file", 0, "string", "With --format matrix: append matrix=<json> and count=<n> to this file ($GITHUB_OUTPUT)", ""};
+  t.push_back({"describe affected", "Show the component instances a change touches, compared with a base commit",
+               "describe affected [flags]",
+               with(affected_base, {{"format", 'f', "string", "Output format: json, yaml or matrix", "json"}, kFile, output_file, kQuery}),
+               {"atmos describe affected --base main", "atmos describe affected --format matrix --output-file $GITHUB_OUTPUT"}});
+  t.push_back({"describe dependents", "Show the component instances that depend on a component in a stack",
+               "describe dependents <component> -s <stack> [flags]",
+               {kStack, {"format", 'f', "string", "Output format: json or yaml", "json"}, kFile, kQuery,
+                {"include-settings", 0, "", "Add each dependent's settings section", "false"}, kTemplates, kFunctions, kSkip, kIdentity},
+               {"atmos describe dependents vpc -s plat-use2-dev"}});
   t.push_back({"list", "List stacks and components", "list [command]", {}, {"atmos list stacks", "atmos list components -s plat-use2-dev"}});
   t.push_back({"list stacks", "List stacks (those holding a component with -c)", "list stacks [flags]",
                {{"component", 'c', "string", "Only stacks that hold this component", ""},
@@ -183,6 +226,10 @@ std::vector<HelpCommand> build_tree() {
                 {"delimiter", 0, "string", "Delimiter of csv/tsv output", ""}},
                {"atmos list workflows", "atmos list workflows -f json"}});
 
+  t.push_back({"list affected", "List the component instances a change touches", "list affected [flags]",
+               with(affected_base, {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", "table"}, output_file}),
+               {"atmos list affected --base main", "atmos list affected --format matrix"}});
+
   t.push_back({"validate", "Validate stack manifests and components", "validate [command]", {}, {"atmos validate stacks"}});
   t.push_back({"validate stacks", "Process every manifest and check it against the manifest JSON Schema", "validate stacks [flags]",
                {{"schemas-atmos-manifest", 0, "string", "A JSON Schema to use instead of the embedded one", ""}},
@@ -203,10 +250,10 @@ std::vector<HelpCommand> build_tree() {
                {"atmos terraform plan vpc -s plat-use2-dev", "atmos terraform apply vpc -s plat-use2-dev -auto-approve",
                 "atmos terraform plan vpc -s plat-use2-dev --identity=false -- -refresh=false"},
                true});
-  t.push_back(terraform_sub("plan", "Show the changes Terraform would make", {"atmos terraform plan vpc -s plat-use2-dev"}));
-  t.push_back(terraform_sub("apply", "Apply the component's changes", {"atmos terraform apply vpc -s plat-use2-dev", "atmos terraform apply vpc -s plat-use2-dev --from-plan"}));
-  t.push_back(terraform_sub("deploy", "Apply without asking for approval (apply -auto-approve)", {"atmos terraform deploy vpc -s plat-use2-dev"}));
-  t.push_back(terraform_sub("destroy", "Destroy the component's resources", {"atmos terraform destroy vpc -s plat-use2-dev"}));
+  t.push_back(with_many(terraform_sub("plan", "Show the changes Terraform would make", {"atmos terraform plan vpc -s plat-use2-dev"})));
+  t.push_back(with_many(terraform_sub("apply", "Apply the component's changes", {"atmos terraform apply vpc -s plat-use2-dev", "atmos terraform apply vpc -s plat-use2-dev --from-plan"})));
+  t.push_back(with_many(terraform_sub("deploy", "Apply without asking for approval (apply -auto-approve)", {"atmos terraform deploy vpc -s plat-use2-dev"})));
+  t.push_back(with_many(terraform_sub("destroy", "Destroy the component's resources", {"atmos terraform destroy vpc -s plat-use2-dev"})));
   t.push_back(terraform_sub("init", "Initialize the component's working directory and backend", {"atmos terraform init vpc -s plat-use2-dev"}));
   t.push_back(terraform_sub("output", "Show the component's outputs", {"atmos terraform output vpc -s plat-use2-dev", "atmos terraform output vpc -s plat-use2-dev -- -json"}));
   t.push_back(terraform_sub("workspace", "Select (or create) the stack's Terraform workspace", {"atmos terraform workspace vpc -s plat-use2-dev"}));

@@ -6,13 +6,13 @@
 #include <map>
 #include <set>
 
+#include "cli/affected.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "stacks/engine.hpp"
 
 namespace atmos::cli {
-namespace {
 
 using Row = std::vector<std::string>;
 
@@ -53,6 +53,8 @@ void print_rows(const Row& header, const std::vector<Row>& rows, const std::stri
   line(header);
   for (const auto& r : rows) line(r);
 }
+
+namespace {
 
 int list_stacks(const std::vector<std::string>& argv) {
   ParsedArgs args = parse_args(argv, {{"component", 'c', false}, {"format", 'f', false}, {"stack", 's', false}});
@@ -114,6 +116,7 @@ int cmd_list(const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "stacks") return list_stacks(rest);
   if (args[0] == "components") return list_components(rest);
+  if (args[0] == "affected") return list_affected(rest);
   if (int code = list_extended(args[0], rest); code >= 0) return code;
   throw Error(ErrorKind::Usage, "unknown command \"" + args[0] + "\" for \"atmos list\"");
 }

@@ -1,13 +1,17 @@
 // `atmos terraform <subcommand> <component> -s <stack> [flags] [-- terraform args]`, `terraform generate
-// varfile|backend|files|varfiles|backends|planfile`, `terraform clean`, `terraform plan-diff` and `terraform version`
-// (docs/architecture.md#one-command-from-argv-to-terraform).
+// varfile|backend|files|varfiles|backends|planfile`, `terraform clean`, `terraform plan-diff`, `terraform version`
+// (docs/architecture.md#one-command-from-argv-to-terraform) and runs over many instances (`--all`, `--affected`, …).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
-#include <unistd.h>
-
+#include "cli/affected.hpp"
 #include "cli/args.hpp"
 #include "cli/auth_runtime.hpp"
 #include "cli/child_credentials.hpp"
@@ -19,15 +23,16 @@
 #include "core/json_emit.hpp"
 #include "core/log.hpp"
 #include "core/yaml_emit.hpp"
-#include "stacks/provenance.hpp"
+#include "stacks/dependents.hpp"
 #include "stacks/engine.hpp"
+#include "stacks/provenance.hpp"
 #include "stacks/validate.hpp"
+#include "stacks/yq.hpp"
 #include "terraform/generate_section.hpp"
 #include "terraform/generated_files.hpp"
 #include "terraform/guard.hpp"
 #include "terraform/plan_diff.hpp"
 #include "terraform/runner.hpp"
-
 
 namespace atmos::cli {
 namespace {
@@ -58,6 +63,13 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"ignore-unsupported", 0, true},
       {"orig", 0, false},
       {"new", 0, false},
+      {"max-concurrency", 0, false},
+      {"base", 0, false},
+      {"ref", 0, false},
+      {"sha", 0, false},
+      {"repo-path", 0, false},
+      {"include-dependents", 0, true},
+      {"exclude-locked", 0, true},
   };
   return kFlags;
 }
@@ -255,6 +267,260 @@ std::vector<terraform::Target> all_targets(const config::CliConfig& cfg, const P
     }
   }
   return out;
+}
+
+// ---- `atmos terraform <plan|apply|deploy|destroy> --affected|--all|--components|--query` (docs/affected.md#running-terraform-on-many-instances)
+
+// The identity a run of the instance uses, for the plan of work and the summary (resolved, not authenticated).
+std::string planned_identity(const config::CliConfig& cfg, stacks::StackEngine& engine, const stacks::StackComponent& sc,
+                             const ParsedArgs& args) {
+  ProcessEnvironment env;
+  terraform::IdentitySelection selection = terraform::select_identity(args.last("identity"), env);
+  using Mode = terraform::IdentitySelection::Mode;
+  if (selection.mode == Mode::Disabled) return "(none)";
+  if (selection.mode == Mode::Named) return selection.name;
+  Value section = engine.describe_component(sc, {"terraform"}, false);
+  auth::AuthConfig config = auth::AuthConfig::from(section.get("auth"), cfg.identity_files);
+  if (config.empty()) return "(none)";
+  auth::ResolutionRequest req;
+  for (const auto& m : stacks::stack_default_identities(*sc.manifest, sc.component, sc.section))
+    req.stack_defaults.push_back({m.identity, display_path(m.file, cfg)});
+  req.config = &config;
+  try {
+    return auth::resolve_identity(req, nullptr).identity;
+  } catch (const Error&) {
+    return "(unresolved)";
+  }
+}
+
+struct Job {
+  std::size_t instance = 0;
+  std::string name;      // "vpc in plat-use2-dev"
+  std::string identity;
+  std::vector<std::size_t> waits;  // jobs that must succeed first
+  enum class State { Pending, Running, Ok, Failed, Skipped } state = State::Pending;
+  pid_t pid = 0;
+  int exit_code = 0;
+  std::chrono::steady_clock::time_point start;
+  double seconds = 0;
+};
+
+// The flags a child run keeps: everything but the selection, the base and the run's own.
+std::vector<std::string> forwarded_flags(const ParsedArgs& args) {
+  static const std::set<std::string> kDropped = {"all",  "affected",   "components", "query",     "stack",
+                                                  "max-concurrency", "base", "ref", "sha", "repo-path",
+                                                  "include-dependents", "exclude-locked", "dry-run", "chdir"};
+  std::vector<std::string> out;
+  for (const auto& [name, values] : args.values)
+    if (!kDropped.count(name))
+      for (const auto& v : values) out.push_back("--" + name + "=" + v);
+  return out;
+}
+
+// Selected instance indexes of `graph`: --affected (with --include-dependents, their dependents too), else every
+// instance; narrowed by --components and --query (kept when the expression is neither null nor false).
+std::vector<std::size_t> select_instances(const ParsedArgs& args, const config::CliConfig& cfg, stacks::StackEngine& engine,
+                                          const stacks::DependencyGraph& graph) {
+  std::set<std::size_t> chosen;
+  if (args.flag("affected")) {
+    std::function<void(const Value&)> add = [&](const Value& list) {
+      if (!list.is_list()) return;
+      for (const Value& a : list.as_list()) {
+        if (a.get("deleted").is_bool()) continue;
+        std::size_t i = graph.find(a.get("component").as_string(), a.get("stack").as_string());
+        if (i != stacks::DependencyGraph::npos) chosen.insert(i);
+        add(a.get("dependents"));
+      }
+    };
+    add(compute_affected(args, cfg, engine));
+  } else {
+    for (std::size_t i = 0; i < graph.instances().size(); ++i) chosen.insert(i);
+  }
+  std::vector<std::string> components = args.list("components");
+  std::vector<std::size_t> out;
+  for (std::size_t i : chosen) {
+    const stacks::Instance& in = graph.instances()[i];
+    if (in.component_type != "terraform") continue;
+    if (!components.empty() && std::find(components.begin(), components.end(), in.component) == components.end()) continue;
+    if (args.has("query")) {
+      Value v = stacks::yq_evaluate(in.section, args.get("query"));
+      if (v.is_null() || (v.is_bool() && !v.as_bool())) continue;
+    }
+    out.push_back(i);
+  }
+  return out;
+}
+
+// Jobs in `order` each wait for the earlier jobs they depend on (through any instances, selected or not);
+// `reverse` (destroy) makes them wait for their dependents instead.
+void link_jobs(std::vector<Job>& jobs, const stacks::DependencyGraph& graph, bool reverse) {
+  std::map<std::size_t, std::size_t> job_of;
+  for (std::size_t j = 0; j < jobs.size(); ++j) job_of[jobs[j].instance] = j;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    std::set<std::size_t> seen;
+    std::vector<std::size_t> todo{jobs[j].instance};
+    while (!todo.empty()) {
+      std::size_t v = todo.back();
+      todo.pop_back();
+      for (std::size_t d : reverse ? graph.dependents(v) : graph.dependencies(v)) {
+        if (!seen.insert(d).second) continue;
+        if (auto it = job_of.find(d); it != job_of.end()) jobs[j].waits.push_back(it->second);
+        todo.push_back(d);
+      }
+    }
+  }
+}
+
+std::string format_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+void print_summary(const std::vector<Job>& jobs) {
+  std::vector<std::vector<std::string>> rows{{"INSTANCE", "IDENTITY", "RESULT", "DURATION"}};
+  for (const Job& j : jobs) {
+    std::string result = j.state == Job::State::Ok       ? "ok"
+                         : j.state == Job::State::Failed ? "failed (exit " + std::to_string(j.exit_code) + ")"
+                                                         : "skipped (a dependency failed)";
+    rows.push_back({j.name, j.identity, result, j.state == Job::State::Skipped ? "-" : format_seconds(j.seconds)});
+  }
+  std::vector<std::size_t> width(4, 0);
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < 4; ++i) width[i] = std::max(width[i], r[i].size());
+  std::fputs("\n", stderr);
+  for (const auto& r : rows)
+    std::fprintf(stderr, "%-*s  %-*s  %-*s  %s\n", static_cast<int>(width[0]), r[0].c_str(), static_cast<int>(width[1]),
+                 r[1].c_str(), static_cast<int>(width[2]), r[2].c_str(), r[3].c_str());
+}
+
+int run_instances(const ParsedArgs& args) {
+  std::string sub = args.positionals.empty() ? "" : args.positionals.front();
+  if (sub != "plan" && sub != "apply" && sub != "deploy" && sub != "destroy")
+    throw Error(ErrorKind::Usage, "--all, --affected, --components and --query run plan, apply, deploy or destroy, not '" + sub + "'");
+  if (args.positionals.size() > 1)
+    throw Error(ErrorKind::Usage, "--all, --affected, --components and --query select the components: do not name one ('" +
+                                      args.positionals[1] + "')");
+  long concurrency = 1;
+  if (args.has("max-concurrency")) {
+    char* end = nullptr;
+    std::string v = args.get("max-concurrency");
+    concurrency = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || concurrency < 1 || concurrency > 64)
+      throw Error(ErrorKind::Usage, "invalid --max-concurrency '" + v + "': a number from 1 to 64");
+  }
+  config::CliConfig cfg = load_config(args);
+  stacks::StackEngine& engine = process_engine(cfg);
+  install_functions(engine, cfg, args);
+  stacks::StackEngine::DescribeStacksOptions opts;
+  opts.stack = args.get("stack");
+  stacks::DependencyGraph graph(engine.describe_stacks(opts));
+  std::vector<std::size_t> order = graph.order(select_instances(args, cfg, engine, graph));
+  bool reverse = sub == "destroy";
+  if (reverse) std::reverse(order.begin(), order.end());
+
+  std::vector<Job> jobs;
+  for (std::size_t i : order) {
+    const stacks::Instance& in = graph.instances()[i];
+    stacks::StackComponent sc = engine.find_component(in.component, in.stack);
+    Job job;
+    job.instance = i;
+    job.name = in.component + " in " + in.stack;
+    job.identity = planned_identity(cfg, engine, sc, args);
+    jobs.push_back(std::move(job));
+  }
+  link_jobs(jobs, graph, reverse);
+  std::vector<std::string> flags = forwarded_flags(args);
+  auto child_args = [&](const Job& j) {
+    const stacks::Instance& in = graph.instances()[j.instance];
+    std::vector<std::string> a{"atmos", "terraform", sub, in.component, "-s", in.stack};
+    a.insert(a.end(), flags.begin(), flags.end());
+    if (!args.passthrough.empty()) {
+      a.push_back("--");
+      a.insert(a.end(), args.passthrough.begin(), args.passthrough.end());
+    }
+    return a;
+  };
+  auto command_line = [&](const Job& j) {
+    std::string line;
+    for (const auto& w : child_args(j)) line += (line.empty() ? "" : " ") + w;
+    return line;
+  };
+
+  if (args.flag("dry-run")) {
+    std::printf("Plan of work: terraform %s on %zu instance%s (%s), at most %ld at once\n", sub.c_str(), jobs.size(),
+                jobs.size() == 1 ? "" : "s", reverse ? "dependents first" : "dependencies first", concurrency);
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+      std::string after;
+      for (std::size_t w : jobs[j].waits) after += (after.empty() ? "" : ", ") + jobs[w].name;
+      std::printf("%zu. %s as %s%s\n   %s\n", j + 1, jobs[j].name.c_str(), jobs[j].identity.c_str(),
+                  after.empty() ? "" : (" after " + after).c_str(), command_line(jobs[j]).c_str());
+    }
+    return 0;
+  }
+  if (jobs.empty()) {
+    std::fputs("No component instances selected\n", stderr);
+    return 0;
+  }
+
+  std::size_t done = 0, running = 0;
+  auto finish = [&](Job& j) {
+    ++done;
+    std::fprintf(stderr, "[%zu/%zu] %s: %s (%s)\n", done, jobs.size(), j.name.c_str(),
+                 j.state == Job::State::Ok ? "ok" : j.state == Job::State::Failed ? "failed" : "skipped, a dependency failed",
+                 format_seconds(j.seconds).c_str());
+  };
+  while (done < jobs.size()) {
+    for (Job& j : jobs) {
+      if (j.state != Job::State::Pending || static_cast<long>(running) >= concurrency) continue;
+      bool blocked = false, broken = false;
+      for (std::size_t w : j.waits) {
+        Job::State st = jobs[w].state;
+        if (st == Job::State::Failed || st == Job::State::Skipped) broken = true;
+        else if (st != Job::State::Ok) blocked = true;
+      }
+      if (broken) {
+        j.state = Job::State::Skipped;
+        finish(j);
+        continue;
+      }
+      if (blocked) continue;
+      std::vector<std::string> a = child_args(j);
+      std::fprintf(stderr, "[%zu/%zu] %s as %s: %s\n", done + running + 1, jobs.size(), j.name.c_str(), j.identity.c_str(),
+                   command_line(j).c_str());
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::vector<char*> argv;
+      for (auto& w : a) argv.push_back(w.data());
+      argv.push_back(nullptr);
+      j.start = std::chrono::steady_clock::now();
+      pid_t pid = fork();
+      if (pid == 0) {
+        execv("/proc/self/exe", argv.data());
+        _exit(127);
+      }
+      if (pid < 0) throw Error(ErrorKind::Io, "failed to start a child run for " + j.name);
+      j.pid = pid;
+      j.state = Job::State::Running;
+      ++running;
+    }
+    if (running == 0) continue;  // everything left was skipped just now
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) continue;
+    for (Job& j : jobs) {
+      if (j.state != Job::State::Running || j.pid != pid) continue;
+      --running;
+      j.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - j.start).count();
+      j.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      j.state = j.exit_code == 0 ? Job::State::Ok : Job::State::Failed;
+      finish(j);
+    }
+  }
+  print_summary(jobs);
+  for (const Job& j : jobs)
+    if (j.state != Job::State::Ok) return 1;
+  return 0;
 }
 
 // `atmos terraform generate files [<component> -s <stack> | --all [--stacks ...] [--components ...]] [--dry-run] [--clean]`.
@@ -596,8 +862,7 @@ int cmd_terraform(const std::vector<std::string>& argv) {
   if (argv[0] == "generate") return run_generate(std::vector<std::string>(argv.begin() + 1, argv.end()));
   if (argv[0] == "clean") return run_clean(std::vector<std::string>(argv.begin() + 1, argv.end()));
   ParsedArgs args = parse_args(normalise_identity_flag(argv), terraform_flags(), true);
-  if (args.flag("all") || args.flag("affected") || args.has("components") || args.has("query"))
-    throw Error(ErrorKind::Usage, "multi-component execution (--all, --affected, --components, --query) is not supported");
+  if (args.flag("all") || args.flag("affected") || args.has("components") || args.has("query")) return run_instances(args);
 
   terraform::Invocation inv;
   std::vector<std::string> words = args.positionals;

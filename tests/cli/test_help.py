@@ -151,7 +151,7 @@ class BashCompletion(unittest.TestCase):
     def test_commands_and_subcommands(self):
         self.assertIn("terraform", self.complete("atmos "))
         self.assertEqual(self.complete("atmos des"), ["describe"])
-        self.assertEqual(self.complete("atmos describe "), ["component", "config", "locals", "stacks", "workflows"])
+        self.assertEqual(self.complete("atmos describe "), ["affected", "component", "config", "dependents", "locals", "stacks", "workflows"])
         self.assertIn("plan", self.complete("atmos terraform "))
         self.assertIn("--stack", self.complete("atmos terraform plan vpc --st"))
 

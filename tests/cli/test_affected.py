@@ -1,0 +1,393 @@
+#!/usr/bin/env python3
+"""End-to-end checks of `atmos describe affected`, `describe dependents`, `list affected` and
+`list instances --format matrix` in temporary git repositories made from a copy of examples/acme (docs/affected.md).
+Each case asserts the exact affected list. Run: test_affected.py BINARY"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import yaml
+
+BINARY = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACME = os.path.join(HERE, "..", "..", "examples", "acme")
+ALL_STACKS = ["core-use2-audit", "core-use2-auto", "core-use2-network", "core-use2-root",
+              "plat-use2-dev", "plat-use2-prod", "plat-use2-sandbox", "plat-use2-staging"]
+
+LABEL_MODULE = 'variable "name" { type = string }\noutput "id" { value = "label-${var.name}" }\n'
+VPC_MODULE_CALL = '\nmodule "label" {\n  source = "../modules/label"\n  name   = var.name\n}\n'
+DNS_ZONE = """\
+components:
+  terraform:
+    dns-zone:
+      settings:
+        depends_on:
+          1:
+            component: vpc
+          2:
+            file: config/zones.json
+      vars:
+        name: dns
+        zone_name: "{{ .vars.stage }}.{{ .vars.tenant }}.acme.example"
+"""
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_SYSTEM": "/dev/null"}
+
+
+class Affected(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="atmos-affected-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.repo = os.path.join(self.tmp, "acme")
+        shutil.copytree(ACME, self.repo, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "backend.tf.json"))
+        self.write("components/terraform/modules/label/main.tf", LABEL_MODULE)
+        self.append("components/terraform/vpc/main.tf", VPC_MODULE_CALL)
+        self.write("stacks/catalog/dns-zone.yaml", DNS_ZONE)
+        self.write("config/zones.json", "{}\n")
+        self.write(".gitignore", ".terraform/\n*.tfstate*\nterraform.tfstate.d/\n*.planfile\n*.tfvars.json\nbackend.tf.json\n"
+                                 ".terraform.lock.hcl\n")
+        self.git("init", "-q", "-b", "main")
+        self.git("add", "-A")
+        self.git("commit", "-qm", "base")
+
+    def write(self, rel, text):
+        path = os.path.join(self.repo, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+    def append(self, rel, text):
+        with open(os.path.join(self.repo, rel), "a") as f:
+            f.write(text)
+
+    def replace(self, rel, old, new):
+        path = os.path.join(self.repo, rel)
+        with open(path) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        self.write(rel, text.replace(old, new))
+
+    def git(self, *args, cwd=None):
+        env = dict(os.environ, **GIT_ENV)
+        subprocess.run(["git", *args], cwd=cwd or self.repo, env=env, check=True, capture_output=True)
+
+    def run_atmos(self, *args, cwd=None, env=None):
+        full_env = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost",
+                        ATMOS_LOGS_LEVEL="Warning", **(env or {}))
+        full_env.pop("GITHUB_ACTIONS", None)
+        return subprocess.run([BINARY, *args], cwd=cwd or self.repo, env=full_env, capture_output=True, text=True, timeout=120)
+
+    def affected(self, *args):
+        p = self.run_atmos("describe", "affected", "--base", "main", *args)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def triples(self, items):
+        return [(a["component"], a["stack"], a["affected"]) for a in items]
+
+    def test_vars_change(self):
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        items = self.affected()
+        self.assertEqual(self.triples(items), [("vpc", s, "stack.vars") for s in ALL_STACKS])
+        first = items[0]
+        self.assertEqual(list(first), ["component", "component_type", "component_path", "stack", "stack_slug", "affected",
+                                       "affected_all", "dependents", "included_in_dependents", "settings"])
+        self.assertEqual(first["component_path"], "components/terraform/vpc")
+        self.assertEqual(first["stack_slug"], "core-use2-audit-vpc")
+        self.assertEqual(first["affected_all"], ["stack.vars"])
+        self.assertIsNone(first["settings"])
+
+    def test_env_change(self):
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml", "\nenv:\n  TF_LOG: INFO\n")
+        self.assertEqual(self.triples(self.affected()),
+                         [("dns-zone", "plat-use2-dev", "stack.env"), ("vpc", "plat-use2-dev", "stack.env")])
+
+    def test_terraform_file_change(self):
+        self.append("components/terraform/tgw/main.tf", "\n# a comment\n")
+        self.assertEqual(self.triples(self.affected()), [("tgw", "core-use2-network", "component")])
+
+    def test_module_change(self):
+        self.append("components/terraform/modules/label/main.tf", "\n# a comment\n")
+        self.assertEqual(self.triples(self.affected()), [("vpc", s, "component.module") for s in ALL_STACKS])
+
+    def test_depends_on_file_change(self):
+        self.write("config/zones.json", '{"changed": true}\n')
+        items = self.affected()
+        self.assertEqual(self.triples(items), [("dns-zone", s, "file") for s in ALL_STACKS])
+        self.assertEqual(items[0]["file"], "config/zones.json")
+
+    def test_deleted_stack_and_component(self):
+        self.git("rm", "-q", "stacks/orgs/acme/plat/sandbox/us-east-2.yaml")
+        self.replace("stacks/orgs/acme/plat/dev/us-east-2.yaml", "  - catalog/dns-zone\n", "")
+        items = self.affected()
+        self.assertEqual(self.triples(items), [("dns-zone", "plat-use2-dev", "deleted"),
+                                               ("dns-zone", "plat-use2-sandbox", "deleted.stack"),
+                                               ("vpc", "plat-use2-sandbox", "deleted.stack")])
+        self.assertEqual([(a["deleted"], a["deletion_type"]) for a in items],
+                         [(True, "component"), (True, "stack"), (True, "stack")])
+        self.assertEqual((items[1]["tenant"], items[1]["environment"], items[1]["stage"]), ("plat", "use2", "sandbox"))
+
+    def test_committed_and_uncommitted_edits(self):
+        self.git("checkout", "-q", "-b", "feature")
+        self.append("components/terraform/tgw/main.tf", "\n# committed\n")
+        self.git("commit", "-qam", "tgw")
+        self.append("stacks/orgs/acme/core/network/us-east-2.yaml", "\nvars:\n  region: us-east-2\n  extra: 1\n")
+        self.write("stacks/orgs/acme/plat/dev/untracked.yaml",
+                   "import:\n  - ./_defaults\n  - mixins/region/us-east-2\n")
+        items = self.affected()
+        self.assertEqual(self.triples(items), [("dns-zone", "core-use2-network", "stack.vars"),
+                                               ("tgw", "core-use2-network", "component"),
+                                               ("vpc", "core-use2-network", "stack.vars")])
+        self.assertEqual(items[1]["affected_all"], ["component", "stack.vars"])
+
+    def test_changed_file_no_manifest_imports(self):
+        self.write("stacks/catalog/unused.yaml", "components:\n  terraform:\n    vpc:\n      vars:\n        name: other\n")
+        self.assertEqual(self.affected(), [])
+        self.replace("stacks/orgs/acme/plat/dev/us-east-2.yaml", "  - catalog/dns-zone\n", "  - catalog/dns-zone\n  - catalog/unused\n")
+        self.assertEqual(self.triples(self.affected()), [("vpc", "plat-use2-dev", "stack.vars")])
+
+    def test_stack_filter_and_settings(self):
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        items = self.affected("--stack", "plat-use2-prod", "--include-settings")
+        self.assertEqual(self.triples(items), [("vpc", "plat-use2-prod", "stack.vars")])
+        self.assertIsInstance(items[0]["settings"], dict)
+
+    def test_exclude_locked_and_configured_sections(self):
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.append("stacks/orgs/acme/plat/prod/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    vpc:\n      metadata:\n        locked: true\n")
+        self.assertEqual(self.triples(self.affected("--exclude-locked")),
+                         [("vpc", s, "stack.vars") for s in ALL_STACKS if s != "plat-use2-prod"])
+        self.append("atmos.yaml", "\ndescribe:\n  affected:\n    sections: [env, tags]\n")
+        self.assertEqual(self.triples(self.affected("--exclude-locked")), [])
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml", "\nenv:\n  TF_LOG: INFO\n")
+        self.assertEqual(self.triples(self.affected("--exclude-locked")),
+                         [("dns-zone", "plat-use2-dev", "stack.env"), ("vpc", "plat-use2-dev", "stack.env")])
+
+    def test_include_dependents(self):
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        max_subnet_count: 2\n")
+        items = self.affected("--include-dependents")
+        self.assertEqual(self.triples(items), [("vpc", "plat-use2-dev", "stack.vars")])
+        deps = items[0]["dependents"]
+        self.assertEqual([(d["component"], d["stack"], d["stack_slug"]) for d in deps],
+                         [("dns-zone", "plat-use2-dev", "plat-use2-dev-dns-zone")])
+        self.assertEqual((deps[0]["tenant"], deps[0]["stage"], deps[0]["dependents"]), ("plat", "dev", []))
+        self.assertFalse(items[0]["included_in_dependents"])
+
+    def test_included_in_dependents(self):
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml", "\nenv:\n  TF_LOG: INFO\n")
+        items = self.affected("--include-dependents")
+        self.assertEqual([(a["component"], a["included_in_dependents"]) for a in items],
+                         [("dns-zone", True), ("vpc", False)])
+
+    def test_matrix_and_output_file(self):
+        self.append("components/terraform/tgw/main.tf", "\n# a comment\n")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--format", "matrix")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        expected = ('{"include":[{"stack":"core-use2-network","component":"tgw",'
+                    '"component_path":"components/terraform/tgw","component_type":"terraform"}]}')
+        self.assertEqual(p.stdout, expected + "\n")
+        out = os.path.join(self.tmp, "github_output")
+        with open(out, "w") as f:
+            f.write("earlier=1\n")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--format=matrix", "--output-file", out)
+        self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        with open(out) as f:
+            self.assertEqual(f.read(), "earlier=1\nmatrix=" + expected + "\ncount=1\n")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--output-file", out)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("--output-file is only supported with --format=matrix", p.stderr)
+
+    def test_query_yaml_and_file(self):
+        self.append("components/terraform/tgw/main.tf", "\n# a comment\n")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--query", ".[0].stack_slug")
+        self.assertEqual((p.returncode, p.stdout), (0, "core-use2-network-tgw\n"), p.stderr)
+        p = self.run_atmos("describe", "affected", "--base", "main", "--format", "yaml")
+        self.assertIn("- component: tgw\n", p.stdout)
+        dest = os.path.join(self.tmp, "affected.json")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--file", dest)
+        self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        with open(dest) as f:
+            self.assertEqual(self.triples(json.load(f)), [("tgw", "core-use2-network", "component")])
+
+    def test_repo_path_and_ref(self):
+        base_clone = os.path.join(self.tmp, "base")
+        self.git("clone", "-q", self.repo, base_clone, cwd=self.tmp)
+        self.append("components/terraform/tgw/main.tf", "\n# a comment\n")
+        p = self.run_atmos("describe", "affected", "--repo-path", base_clone)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.triples(json.loads(p.stdout)), [("tgw", "core-use2-network", "component")])
+        p = self.run_atmos("describe", "affected", "--ref", "refs/heads/main")
+        self.assertEqual(self.triples(json.loads(p.stdout)), [("tgw", "core-use2-network", "component")])
+
+    def test_default_base_is_origin_head(self):
+        clone = os.path.join(self.tmp, "clone")
+        self.git("clone", "-q", self.repo, clone, cwd=self.tmp)
+        with open(os.path.join(clone, "stacks/catalog/tgw.yaml"), "a") as f:
+            f.write("      settings:\n        owner: network\n")
+        p = self.run_atmos("describe", "affected", cwd=clone)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.triples(json.loads(p.stdout)), [("tgw", "core-use2-network", "stack.settings")])
+
+    def test_github_actions_workflow_example(self):
+        with open(os.path.join(HERE, "..", "..", "docs/github-actions.md")) as f:
+            text = f.read()
+        workflow = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+        self.assertEqual(workflow["env"], {"ATMOS_PROFILE": "github-plan"})
+        step = workflow["jobs"]["affected"]["steps"][2]
+        self.assertIn("atmos describe affected", step["run"])
+        self.assertEqual(workflow["jobs"]["plan"]["strategy"]["matrix"], "${{ fromJson(needs.affected.outputs.matrix) }}")
+        clone = os.path.join(self.tmp, "clone")
+        self.git("clone", "-q", self.repo, clone, cwd=self.tmp)
+        with open(os.path.join(clone, "components/terraform/tgw/main.tf"), "a") as f:
+            f.write("# changed\n")
+        out = os.path.join(self.tmp, "github_output")
+        command = step["run"].replace("${{ github.base_ref }}", "main").replace('"$GITHUB_OUTPUT"', out).split()
+        self.assertEqual(command[0], "atmos")
+        p = self.run_atmos(*[a.strip('"') for a in command[1:]], cwd=clone)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[1], "count=1")
+        self.assertEqual(json.loads(lines[0][len("matrix="):])["include"][0]["stack"], "core-use2-network")
+
+    def test_github_actions_pull_request_base(self):
+        self.git("checkout", "-q", "-b", "feature")
+        self.append("components/terraform/tgw/main.tf", "\n# committed\n")
+        self.git("commit", "-qam", "tgw")
+        self.git("update-ref", "refs/remotes/origin/main", "main")
+        self.append("atmos.yaml", "\nci:\n  enabled: true\n")
+        event = os.path.join(self.tmp, "event.json")
+        with open(event, "w") as f:
+            json.dump({"pull_request": {"base": {"ref": "main"}}}, f)
+        env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event}
+        full = dict(os.environ, **env)
+        p = subprocess.run([BINARY, "describe", "affected"], cwd=self.repo, env=full, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.triples(json.loads(p.stdout)), [("tgw", "core-use2-network", "component")])
+
+    def test_bad_input(self):
+        p = self.run_atmos("describe", "affected", "--base", "no-such-branch")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the base 'no-such-branch' does not exist in the repository at", p.stderr)
+        self.assertIn("git fetch origin no-such-branch", p.stderr)
+        p = self.run_atmos("describe", "affected")
+        self.assertIn("the base 'refs/remotes/origin/HEAD' does not exist", p.stderr)
+        self.assertIn("--base", p.stderr)
+
+        plain = os.path.join(self.tmp, "plain")
+        shutil.copytree(ACME, plain)
+        p = self.run_atmos("describe", "affected", "--base", "main", cwd=plain)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(f"'{os.path.realpath(plain)}' is not inside a git repository", p.stderr)
+
+        self.append("components/terraform/tgw/main.tf", "\n# second\n")
+        self.git("commit", "-qam", "second")
+        shallow = os.path.join(self.tmp, "shallow")
+        self.git("clone", "-q", "--depth", "1", "file://" + self.repo, shallow, cwd=self.tmp)
+        p = self.run_atmos("describe", "affected", "--base", "HEAD~1", cwd=shallow)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is a shallow clone and does not contain the base 'HEAD~1'", p.stderr)
+        self.assertIn("git fetch --unshallow", p.stderr)
+
+        p = self.run_atmos("describe", "affected", "--repo-path", plain)
+        self.assertIn(f"--repo-path '{plain}' is not a git repository", p.stderr)
+        p = self.run_atmos("describe", "affected", "--base", "main", "--format", "csv")
+        self.assertIn("invalid '--format' flag 'csv'", p.stderr)
+
+    def test_describe_dependents_and_cycle(self):
+        p = self.run_atmos("describe", "dependents", "vpc", "-s", "plat-use2-dev")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        deps = json.loads(p.stdout)
+        self.assertEqual(deps, [{"component": "dns-zone", "component_type": "terraform",
+                                 "component_path": "components/terraform/dns-zone", "namespace": "acme",
+                                 "tenant": "plat", "environment": "use2", "stage": "dev", "stack": "plat-use2-dev",
+                                 "stack_slug": "plat-use2-dev-dns-zone", "dependents": None,
+                                 "included_in_dependents": False, "settings": None}])
+        p = self.run_atmos("describe", "dependents", "dns-zone", "-s", "plat-use2-dev")
+        self.assertEqual(json.loads(p.stdout), [])
+        p = self.run_atmos("describe", "dependents", "vpc")
+        self.assertIn("`--stack` (-s) is required", p.stderr)
+
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        depends_on:\n          1:\n            component: dns-zone\n")
+        p = self.run_atmos("describe", "dependents", "vpc", "-s", "plat-use2-dev")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("dependency cycle: vpc in plat-use2-dev → dns-zone in plat-use2-dev → vpc in plat-use2-dev", p.stderr)
+        p = self.run_atmos("describe", "affected", "--base", "main", "--include-dependents")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("dependency cycle:", p.stderr)
+
+    def terraform(self, *args):
+        return self.run_atmos("terraform", *args, env={"ATMOS_IDENTITY": "false", "CHECKPOINT_DISABLE": "1",
+                                                         "TF_IN_AUTOMATION": "1", "ATMOS_COMPONENTS_TERRAFORM_AUTO_GENERATE_BACKEND_FILE": "false"})
+
+    def summary(self, stderr):
+        rows = stderr[stderr.rindex("INSTANCE"):].splitlines()[1:]
+        return [tuple(c.strip() for c in line.split("  ") if c.strip()) for line in rows]
+
+    def test_terraform_many_instances_offline(self):
+        p = self.terraform("plan", "--all", "-s", "plat-use2-dev", "--max-concurrency", "2", "--auto-generate-backend-file=false",
+                           "--", "-no-color")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual([r[:3] for r in self.summary(p.stderr)],
+                         [("vpc in plat-use2-dev", "(none)", "ok"), ("dns-zone in plat-use2-dev", "(none)", "ok")])
+        self.assertEqual(p.stdout.count("Plan: 1 to add"), 2)
+        self.assertLess(p.stderr.index("[1/2] vpc in plat-use2-dev: ok"), p.stderr.index("dns-zone in plat-use2-dev as"))
+
+        p = self.terraform("destroy", "--components", "vpc,dns-zone", "-s", "plat-use2-dev", "--dry-run")
+        self.assertEqual(p.stdout, "Plan of work: terraform destroy on 2 instances (dependents first), at most 1 at once\n"
+                                   "1. dns-zone in plat-use2-dev as (none)\n"
+                                   "   atmos terraform destroy dns-zone -s plat-use2-dev\n"
+                                   "2. vpc in plat-use2-dev as (none) after dns-zone in plat-use2-dev\n"
+                                   "   atmos terraform destroy vpc -s plat-use2-dev\n")
+        p = self.terraform("plan", "--query", ".vars.amazon_side_asn", "--dry-run")
+        self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
+                                                     "   atmos terraform plan tgw -s core-use2-network"])
+        self.append("components/terraform/tgw/main.tf", "\n# changed\n")
+        p = self.terraform("apply", "--affected", "--base", "main", "--dry-run", "--", "-auto-approve")
+        self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
+                                                     "   atmos terraform apply tgw -s core-use2-network -- -auto-approve"])
+
+    def test_terraform_failure_skips_dependents_only(self):
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
+                    "  - catalog/tgw\n\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        max_subnet_count: many\n")
+        p = self.terraform("plan", "--all", "-s", "plat-use2-dev", "--auto-generate-backend-file=false", "--", "-no-color")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertEqual([r[:3] for r in self.summary(p.stderr)],
+                         [("tgw in plat-use2-dev", "(none)", "ok"), ("vpc in plat-use2-dev", "(none)", "failed (exit 1)"),
+                          ("dns-zone in plat-use2-dev", "(none)", "skipped (a dependency failed)")])
+
+    def test_terraform_many_instances_bad_input(self):
+        for args, message in ((["output", "--all"], "run plan, apply, deploy or destroy, not 'output'"),
+                              (["plan", "vpc", "--all"], "do not name one ('vpc')"),
+                              (["plan", "--all", "--max-concurrency", "0"], "invalid --max-concurrency '0'")):
+            p = self.terraform(*args)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn(message, p.stderr)
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        depends_on:\n          1:\n            component: dns-zone\n")
+        p = self.terraform("plan", "--all", "-s", "plat-use2-dev", "--dry-run")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("dependency cycle: ", p.stderr)
+        self.assertIn("dns-zone in plat-use2-dev", p.stderr)
+
+    def test_list_affected_and_instances(self):
+        self.append("components/terraform/tgw/main.tf", "\n# a comment\n")
+        p = self.run_atmos("list", "affected", "--base", "main", "--format", "csv")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "Component,Stack,Type,Affected,Path\ntgw,core-use2-network,terraform,component,components/terraform/tgw\n")
+        p = self.run_atmos("list", "affected", "--base", "main", "--format", "matrix")
+        self.assertEqual(json.loads(p.stdout)["include"][0]["component"], "tgw")
+        p = self.run_atmos("list", "instances", "--format", "matrix", "-s", "core-use2-network")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([(e["component"], e["stack"]) for e in json.loads(p.stdout)["include"]],
+                         [("dns-zone", "core-use2-network"), ("tgw", "core-use2-network"), ("vpc", "core-use2-network")])
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
