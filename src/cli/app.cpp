@@ -19,9 +19,37 @@
 namespace atmos::cli {
 namespace {
 
+// Go's runtime.GOOS / runtime.GOARCH names, as upstream's `version --format` reports them.
+const char* go_arch() {
+#if defined(__x86_64__)
+  return "amd64";
+#elif defined(__aarch64__)
+  return "arm64";
+#elif defined(__i386__)
+  return "386";
+#elif defined(__arm__)
+  return "arm";
+#else
+  return "unknown";
+#endif
+}
+
+// `atmos version [--format json|yaml]` (upstream internal/exec/version.go): the machine-readable form holds the
+// version, OS and architecture; the format also comes from ATMOS_VERSION_FORMAT.
 int cmd_version(const std::vector<std::string>& args) {
-  parse_args(args, {});
-  std::printf("atmos %s\n", ATMOS_VERSION_STRING);
+  ParsedArgs parsed = parse_args(args, {{"format", 0, false}});
+  ProcessEnvironment env;
+  std::string format = parsed.get("format", env.get_or("ATMOS_VERSION_FORMAT", ""));
+  if (format.empty()) {
+    std::printf("atmos %s\n", ATMOS_VERSION_STRING);
+    return 0;
+  }
+  if (format != "json" && format != "yaml")
+    throw Error(ErrorKind::Usage, "invalid version output format", 2)
+        .explain("The format '" + format + "' is not supported for version output")
+        .hint("Use --format json for JSON output")
+        .hint("Use --format yaml for YAML output");
+  print_value(Value::ordered_map({{"version", ATMOS_VERSION_STRING}, {"os", "linux"}, {"arch", go_arch()}}), format);
   return 0;
 }
 

@@ -82,7 +82,9 @@ std::vector<HelpCommand> build_tree() {
   t.push_back({"", "Universal tool for DevOps and cloud automation: stacks, AWS sign-in and Terraform", "[command]", {},
                {"atmos describe stacks -s plat-use2-dev", "atmos auth login --provider acme-sso",
                 "atmos terraform plan vpc -s plat-use2-dev"}});
-  t.push_back({"version", "Print the version", "version", {}, {"atmos version"}});
+  t.push_back({"version", "Print the version", "version [flags]",
+               {{"format", 0, "string", "Output format: json or yaml (ATMOS_VERSION_FORMAT)", ""}},
+               {"atmos version", "atmos version --format json"}});
   t.push_back({"help", "Help about any command", "help [command]", {}, {"atmos help terraform plan"}});
   t.push_back({"completion", "Generate the autocompletion script for a shell", "completion [bash|zsh|fish|powershell]", {},
                {"source <(atmos completion bash)", "atmos completion zsh > \"${fpath[1]}/_atmos\"",
