@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/context.hpp"
+#include "cli/custom_commands.hpp"
 #include "cli/help.hpp"
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
@@ -204,9 +205,15 @@ void add_usage_hints(Error& e, const std::vector<std::string>& args) {
 }
 
 int run(const std::vector<std::string>& raw_args) {
-  if (!raw_args.empty() && raw_args[0] == "__complete")
+  if (!raw_args.empty() && raw_args[0] == "__complete") {
+    try {
+      register_config_commands(raw_args);
+    } catch (const Error&) {
+    }
     return cmd_complete(std::vector<std::string>(raw_args.begin() + 1, raw_args.end()));
+  }
   const std::vector<std::string> args = move_leading_flags(raw_args);
+  register_config_commands(args);
   if (args.empty()) {
     std::fputs(help_text(command_tree().front()).c_str(), stderr);
     return 1;
@@ -215,6 +222,7 @@ int run(const std::vector<std::string>& raw_args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   const std::string& cmd = args[0];
   try {
+    if (auto code = run_config_command(args)) return *code;
     if (cmd == "version" || cmd == "--version") return cmd_version(rest);
     if (cmd == "describe") return cmd_describe(rest);
     if (cmd == "list") return cmd_list(rest);

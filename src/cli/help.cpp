@@ -239,9 +239,29 @@ std::string last_word(const std::string& path) {
 
 }  // namespace
 
-const std::vector<HelpCommand>& command_tree() {
-  static const std::vector<HelpCommand> kTree = build_tree();
-  return kTree;
+namespace {
+
+std::vector<HelpCommand>& mutable_tree() {
+  static std::vector<HelpCommand> tree = build_tree();
+  return tree;
+}
+
+}  // namespace
+
+const std::vector<HelpCommand>& command_tree() { return mutable_tree(); }
+
+void extend_command_tree(std::vector<HelpCommand> nodes) {
+  auto& tree = mutable_tree();
+  for (auto& n : nodes) {
+    auto it = std::find_if(tree.begin(), tree.end(), [&](const HelpCommand& c) { return c.path == n.path; });
+    if (it != tree.end()) *it = std::move(n);
+    else tree.push_back(std::move(n));
+  }
+}
+
+bool is_builtin_command(const std::string& path) {
+  static const std::vector<HelpCommand> kBuiltin = build_tree();
+  return std::any_of(kBuiltin.begin(), kBuiltin.end(), [&](const HelpCommand& c) { return c.path == path; });
 }
 
 const HelpCommand& find_command(const std::vector<std::string>& words) {
