@@ -128,9 +128,10 @@ void print_value(const Value& v, const std::string& format) {
 
 int cmd_terraform(const std::vector<std::string>& args);
 int cmd_auth(const std::vector<std::string>& args);
+int cmd_vendor(const std::vector<std::string>& args);
 
 const std::vector<std::string>& command_names() {
-  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "version"};
+  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "vendor", "version"};
   return kNames;
 }
 
@@ -230,6 +231,7 @@ int run(const std::vector<std::string>& raw_args) {
     if (cmd == "terraform") return cmd_terraform(rest);
     if (cmd == "auth") return cmd_auth(rest);
     if (cmd == "completion") return cmd_completion(rest);
+    if (cmd == "vendor") return cmd_vendor(rest);
   } catch (Error& e) {
     add_usage_hints(e, args);
     throw;

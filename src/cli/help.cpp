@@ -157,6 +157,14 @@ std::vector<HelpCommand> build_tree() {
   t.push_back({"terraform generate backend", "Write the component's backend.tf.json", "terraform generate backend <component> -s <stack> [flags]",
                {kStack, kDryRun}, {"atmos terraform generate backend vpc -s plat-use2-dev"}});
 
+  t.push_back({"vendor", "Bring components into the repository from git, http(s) archives and local paths", "vendor [command]", {},
+               {"atmos vendor pull", "atmos vendor pull -c vpc"}});
+  t.push_back({"vendor pull", "Pull the sources of vendor.yaml (or a component's component.yaml) into their targets",
+               "vendor pull [flags]",
+               {{"component", 'c', "string", "Only this component (its component.yaml when vendor.yaml does not exist)", ""},
+                {"tags", 0, "strings", "Only the sources carrying any of these tags", ""},
+                {"type", 't', "string", "Component type (terraform)", "terraform"}, kDryRun},
+               {"atmos vendor pull", "atmos vendor pull -c vpc", "atmos vendor pull --tags networking --dry-run"}});
   t.push_back({"auth", "Sign in to AWS and hand credentials to commands", "auth [command]", {},
                {"atmos auth login --provider acme-sso", "atmos auth whoami --identity plat-dev/terraform"}});
   t.push_back({"auth login", "Sign in through a provider or as an identity", "auth login [flags]", {kProvider, kIdentity, kMfa, kTags},
