@@ -71,7 +71,7 @@ class Vendor(unittest.TestCase):
         cls.www = os.path.join(cls.tmp, "www")
         os.makedirs(cls.www)
         with open(os.path.join(cls.www, "dns-1.0.tar.gz"), "wb") as f:
-            f.write(tar_gz({"dns/main.tf": "# dns tar\n", "dns/variables.tf": "# vars\n", "dns/docs/a.md": "doc\n"}))
+            f.write(tar_gz({"dns/main.tf": "# dns tar\n", "dns/variables.tf": "# vars\n", "dns/notes/a.txt": "doc\n"}))
         with open(os.path.join(cls.www, "dns-1.0.zip"), "wb") as f:
             f.write(zip_bytes({"main.tf": "# dns zip\n"}))
         with open(os.path.join(cls.www, "evil.tar.gz"), "wb") as f:
@@ -157,7 +157,7 @@ class Vendor(unittest.TestCase):
                   source: "{self.url}/dns-{{{{.Version}}}}.tar.gz//dns"
                   version: "1.0"
                   targets: ["components/terraform/dns"]
-                  excluded_paths: ["docs/**"]
+                  excluded_paths: ["notes/**"]
                   tags: [net]
                 - component: dnszip
                   source: "{self.url}/dns-1.0.zip"
