@@ -46,11 +46,11 @@ const std::vector<std::string>& provider_kinds() {
 }
 
 const std::vector<std::string>& identity_kinds() {
-  static const std::vector<std::string> kKinds = {"aws/permission-set", "aws/assume-role", "aws/assume-root", "aws/user"};
+  static const std::vector<std::string> kKinds = {"aws/permission-set", "aws/assume-role", "aws/assume-root", "aws/user", "aws/ambient"};
   return kKinds;
 }
 
-bool is_standalone_kind(const std::string& kind) { return kind == "aws/user"; }
+bool is_standalone_kind(const std::string& kind) { return kind == "aws/user" || kind == "aws/ambient"; }
 
 AuthConfig AuthConfig::from(const Value& auth, std::map<std::string, std::string> files) {
   AuthConfig c;
@@ -181,6 +181,8 @@ std::vector<std::string> AuthConfig::validate() const {
       continue;
     }
     bool has_provider = !id.via_provider.empty(), has_identity = !id.via_identity.empty();
+    if (id.kind == "aws/ambient" && (has_provider || has_identity))
+      problems.push_back(where + ": an aws/ambient identity takes its credentials from the environment and must not define `via`");
     if (has_provider && has_identity) problems.push_back(where + ": `via.provider` and `via.identity` are mutually exclusive");
     if (!has_provider && !has_identity && !is_standalone_kind(id.kind))
       problems.push_back(where + ": `via.provider` or `via.identity` is required");

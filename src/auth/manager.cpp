@@ -83,6 +83,7 @@ std::string Manager::fingerprint(const std::vector<std::string>& chain) const {
 std::string Manager::root_dir(const std::vector<std::string>& chain) const {
   if (chain.size() == 1) {
     const Identity* id = config_.find_identity(chain.front());
+    if (id && id->kind == "aws/ambient") return "aws-ambient";
     if (id && is_standalone_kind(id->kind)) return "aws-user";
   }
   return chain.front();
@@ -115,6 +116,8 @@ std::optional<AuthSession> Manager::cached(std::string_view identity) {
   std::vector<std::string> chain = config_.chain(identity);
   const Identity* target = config_.find_identity(identity);
   if (const Provider* root = config_.find_provider(chain.front()); root && provider(root->name).ambient()) return std::nullopt;
+  // Credentials from the environment are read afresh on every run, as ambient providers' are.
+  if (const Identity* root = config_.find_identity(chain.front()); root && root->kind == "aws/ambient") return std::nullopt;
   std::optional<Credentials> c = from_file(chain);
   if (!c) return std::nullopt;
   return AuthSession{target->name, target->key, chain, root_dir(chain), std::move(*c),
@@ -137,7 +140,9 @@ Credentials Manager::run_chain(const std::vector<std::string>& chain, const Auth
   if (root_identity) {
     // A standalone identity (aws/user) roots the chain: its own session is reused from its files while valid.
     std::vector<std::string> root_chain{chain.front()};
-    std::optional<Credentials> cached_root = (force && chain.size() == 1) ? std::nullopt : from_file(root_chain);
+    bool from_environment = root_identity->kind == "aws/ambient";
+    std::optional<Credentials> cached_root =
+        (from_environment || (force && chain.size() == 1)) ? std::nullopt : from_file(root_chain);
     if (cached_root) {
       log::debug("Using existing valid session credentials from AWS files identity={}", root_identity->name);
       creds = std::move(*cached_root);

@@ -3,6 +3,7 @@
 #include "auth/identities/assume_role.hpp"
 #include "auth/identities/assume_root.hpp"
 #include "auth/identities/permission_set.hpp"
+#include "auth/identities/ambient.hpp"
 #include "auth/identities/user.hpp"
 #include "auth/providers/github_oidc.hpp"
 #include "auth/providers/sso.hpp"
@@ -37,6 +38,7 @@ std::unique_ptr<IdentityStep> make_identity(const Identity& config, StepContext&
   if (config.kind == "aws/assume-role") return std::make_unique<AssumeRoleIdentity>(config, context);
   if (config.kind == "aws/assume-root") return std::make_unique<AssumeRootIdentity>(config, context);
   if (config.kind == "aws/user") return std::make_unique<UserIdentity>(config, context);
+  if (config.kind == "aws/ambient") return std::make_unique<AmbientIdentity>(config, context);
   throw unsupported("identity", config.name, config.kind, identity_kinds());
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/context.hpp"
+#include "cli/custom_commands.hpp"
 #include "cli/help.hpp"
 #include "core/color.hpp"
 #include "core/error.hpp"
@@ -20,9 +21,37 @@
 namespace atmos::cli {
 namespace {
 
+// Go's runtime.GOOS / runtime.GOARCH names, as upstream's `version --format` reports them.
+const char* go_arch() {
+#if defined(__x86_64__)
+  return "amd64";
+#elif defined(__aarch64__)
+  return "arm64";
+#elif defined(__i386__)
+  return "386";
+#elif defined(__arm__)
+  return "arm";
+#else
+  return "unknown";
+#endif
+}
+
+// `atmos version [--format json|yaml]` (upstream internal/exec/version.go): the machine-readable form holds the
+// version, OS and architecture; the format also comes from ATMOS_VERSION_FORMAT.
 int cmd_version(const std::vector<std::string>& args) {
-  parse_args(args, {});
-  std::printf("atmos %s\n", ATMOS_VERSION_STRING);
+  ParsedArgs parsed = parse_args(args, {{"format", 0, false}});
+  ProcessEnvironment env;
+  std::string format = parsed.get("format", env.get_or("ATMOS_VERSION_FORMAT", ""));
+  if (format.empty()) {
+    std::printf("atmos %s\n", ATMOS_VERSION_STRING);
+    return 0;
+  }
+  if (format != "json" && format != "yaml")
+    throw Error(ErrorKind::Usage, "invalid version output format", 2)
+        .explain("The format '" + format + "' is not supported for version output")
+        .hint("Use --format json for JSON output")
+        .hint("Use --format yaml for YAML output");
+  print_value(Value::ordered_map({{"version", ATMOS_VERSION_STRING}, {"os", "linux"}, {"arch", go_arch()}}), format);
   return 0;
 }
 
@@ -105,9 +134,10 @@ void print_value(const Value& v, const std::string& format) {
 
 int cmd_terraform(const std::vector<std::string>& args);
 int cmd_auth(const std::vector<std::string>& args);
+int cmd_vendor(const std::vector<std::string>& args);
 
 const std::vector<std::string>& command_names() {
-  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "version", "workflow"};
+  static const std::vector<std::string> kNames = {"auth", "completion", "describe", "help", "list", "terraform", "validate", "vendor", "version", "workflow"};
   return kNames;
 }
 
@@ -197,9 +227,15 @@ void configure_colors(const std::vector<std::string>& args) {
 
 int run(const std::vector<std::string>& raw_args) {
   configure_colors(raw_args);
-  if (!raw_args.empty() && raw_args[0] == "__complete")
+  if (!raw_args.empty() && raw_args[0] == "__complete") {
+    try {
+      register_config_commands(raw_args);
+    } catch (const Error&) {
+    }
     return cmd_complete(std::vector<std::string>(raw_args.begin() + 1, raw_args.end()));
+  }
   const std::vector<std::string> args = move_leading_flags(raw_args);
+  register_config_commands(args);
   if (args.empty()) {
     std::fputs(help_text(command_tree().front(), 2).c_str(), stderr);
     return 1;
@@ -208,6 +244,7 @@ int run(const std::vector<std::string>& raw_args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   const std::string& cmd = args[0];
   try {
+    if (auto code = run_config_command(args)) return *code;
     if (cmd == "version" || cmd == "--version") return cmd_version(rest);
     if (cmd == "describe") return cmd_describe(rest);
     if (cmd == "list") return cmd_list(rest);
@@ -216,6 +253,7 @@ int run(const std::vector<std::string>& raw_args) {
     if (cmd == "auth") return cmd_auth(rest);
     if (cmd == "completion") return cmd_completion(rest);
     if (cmd == "workflow") return cmd_workflow(rest);
+    if (cmd == "vendor") return cmd_vendor(rest);
   } catch (Error& e) {
     add_usage_hints(e, args);
     throw;

@@ -792,6 +792,31 @@ int auth_user(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+int run_as_identity(const ParsedArgs& args, const std::string& identity, const std::vector<terraform::ProcessSpec>& specs) {
+  AuthCommand c(args);
+  if (!c.config.find_identity(identity)) {
+    Error e(ErrorKind::Auth, "identity not found");
+    e.explain("Identity `" + identity + "` is not defined in the currently loaded auth config.");
+    add_profile_hints(e, c.cfg, {identity});
+    throw e;
+  }
+  AuthSession session = ensure_session(c, args, identity);
+  ChildEnvironment child = c.manager.environment(identity, true);
+  for (terraform::ProcessSpec spec : specs) {
+    std::map<std::string, std::string> env;
+    for (const auto& kv : spec.env) {
+      auto eq = kv.find('=');
+      if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    for (const auto& k : child.unset) env.erase(k);
+    for (const auto& [k, v] : child.set) env[k] = v;
+    spec.env.clear();
+    for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
+    if (int code = run_child(c, args, session, std::move(spec)); code != 0) return code;
+  }
+  return 0;
+}
+
 int cmd_auth(const std::vector<std::string>& args) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
       {"console", auth_console}, {"credential-process", auth_credential_process}, {"env", auth_env},     {"exec", auth_exec}, {"list", auth_list},         {"login", auth_login},

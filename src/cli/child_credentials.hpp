@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "auth/manager.hpp"
 #include "cli/args.hpp"
@@ -38,5 +39,10 @@ class EndpointProcessRunner final : public terraform::ProcessRunner {
   std::string identity_;
   aws::Credentials current_;
 };
+
+// Signs in as `identity` (cached credentials or a fresh chain, as `auth exec` does) and runs `specs` one after
+// another, each with the identity's environment over its own and a credentials endpoint; stops at the first that
+// fails and returns its exit code (cli/auth.cpp). `args` carries the global flags and --mfa-token.
+int run_as_identity(const ParsedArgs& args, const std::string& identity, const std::vector<terraform::ProcessSpec>& specs);
 
 }  // namespace atmos::cli

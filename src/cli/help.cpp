@@ -107,7 +107,9 @@ std::vector<HelpCommand> build_tree() {
   t.push_back({"", "Universal tool for DevOps and cloud automation: stacks, AWS sign-in and Terraform", "[command]", {},
                {"atmos describe stacks -s plat-use2-dev", "atmos auth login --provider acme-sso",
                 "atmos terraform plan vpc -s plat-use2-dev"}});
-  t.push_back({"version", "Print the version", "version", {}, {"atmos version"}});
+  t.push_back({"version", "Print the version", "version [flags]",
+               {{"format", 0, "string", "Output format: json or yaml (ATMOS_VERSION_FORMAT)", ""}},
+               {"atmos version", "atmos version --format json"}});
   t.push_back({"help", "Help about any command", "help [command]", {}, {"atmos help terraform plan"}});
   t.push_back({"completion", "Generate the autocompletion script for a shell", "completion [bash|zsh|fish|powershell]", {},
                {"source <(atmos completion bash)", "atmos completion zsh > \"${fpath[1]}/_atmos\"",
@@ -320,6 +322,14 @@ std::vector<HelpCommand> build_tree() {
                {"atmos terraform generate files vpc -s plat-use2-dev", "atmos terraform generate files --all --dry-run",
                 "atmos terraform generate files --all --clean"}});
 
+  t.push_back({"vendor", "Bring components into the repository from git, http(s) archives and local paths", "vendor [command]", {},
+               {"atmos vendor pull", "atmos vendor pull -c vpc"}});
+  t.push_back({"vendor pull", "Pull the sources of vendor.yaml (or a component's component.yaml) into their targets",
+               "vendor pull [flags]",
+               {{"component", 'c', "string", "Only this component (its component.yaml when vendor.yaml does not exist)", ""},
+                {"tags", 0, "strings", "Only the sources carrying any of these tags", ""},
+                {"type", 't', "string", "Component type (terraform)", "terraform"}, kDryRun},
+               {"atmos vendor pull", "atmos vendor pull -c vpc", "atmos vendor pull --tags networking --dry-run"}});
   t.push_back({"auth", "Sign in to AWS and hand credentials to commands", "auth [command]", {},
                {"atmos auth login --provider acme-sso", "atmos auth whoami --identity plat-dev/terraform"}});
   t.push_back({"auth login", "Sign in through a provider or as an identity", "auth login [flags]", {kProvider, kIdentity, kMfa, kTags},
@@ -407,9 +417,29 @@ std::string last_word(const std::string& path) {
 
 }  // namespace
 
-const std::vector<HelpCommand>& command_tree() {
-  static const std::vector<HelpCommand> kTree = build_tree();
-  return kTree;
+namespace {
+
+std::vector<HelpCommand>& mutable_tree() {
+  static std::vector<HelpCommand> tree = build_tree();
+  return tree;
+}
+
+}  // namespace
+
+const std::vector<HelpCommand>& command_tree() { return mutable_tree(); }
+
+void extend_command_tree(std::vector<HelpCommand> nodes) {
+  auto& tree = mutable_tree();
+  for (auto& n : nodes) {
+    auto it = std::find_if(tree.begin(), tree.end(), [&](const HelpCommand& c) { return c.path == n.path; });
+    if (it != tree.end()) *it = std::move(n);
+    else tree.push_back(std::move(n));
+  }
+}
+
+bool is_builtin_command(const std::string& path) {
+  static const std::vector<HelpCommand> kBuiltin = build_tree();
+  return std::any_of(kBuiltin.begin(), kBuiltin.end(), [&](const HelpCommand& c) { return c.path == path; });
 }
 
 const HelpCommand& find_command(const std::vector<std::string>& words) {

@@ -27,6 +27,13 @@ struct HelpCommand {
 // Every node of the tree, parents before children.
 const std::vector<HelpCommand>& command_tree();
 
+// Adds nodes from the configuration (custom commands, aliases) to the tree, parents before children; a node
+// whose path is already there replaces it. Called once at startup, before the tree is read.
+void extend_command_tree(std::vector<HelpCommand> nodes);
+
+// Whether `path` ("terraform plan") is a command of this binary rather than of the configuration.
+bool is_builtin_command(const std::string& path);
+
 // The node for the longest prefix of `words` that names one (the root when none does).
 const HelpCommand& find_command(const std::vector<std::string>& words);
 

@@ -293,6 +293,31 @@ class Example(unittest.TestCase):
         self.assertEqual(p.stdout, "{{ .vars.stage }}.{{ .vars.tenant }}.acme.example\n")
 
 
+class Version(unittest.TestCase):
+    """`atmos version --format json|yaml` (upstream internal/exec/version.go), also from ATMOS_VERSION_FORMAT."""
+
+    def setUp(self):
+        self.r = Repo(GOOD_STACKS)
+        self.addCleanup(self.r.close)
+
+    def test_formats(self):
+        plain = self.r.run("version")
+        self.assertEqual(plain.returncode, 0, plain.stderr)
+        version = plain.stdout.split()[1]
+        p = self.r.run("version", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout), {"version": version, "os": "linux", "arch": json.loads(p.stdout)["arch"]})
+        self.assertIn(json.loads(p.stdout)["arch"], ("amd64", "arm64"))
+        p = self.r.run("version", "--format=yaml")
+        self.assertEqual(p.stdout.splitlines()[0], "version: " + version)
+        p = self.r.run("version", env={"ATMOS_VERSION_FORMAT": "json"})
+        self.assertEqual(json.loads(p.stdout)["version"], version)
+        p = self.r.run("version", "--format", "xml")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("invalid version output format", p.stderr)
+        self.assertIn("The format 'xml' is not supported", p.stderr)
+
+
 class GlobalFlags(unittest.TestCase):
     """Global flags are accepted before and after the command, as cobra's persistent flags are."""
 
