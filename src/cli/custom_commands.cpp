@@ -589,7 +589,7 @@ std::optional<int> run_config_command(const std::vector<std::string>& args) {
     std::vector<std::string> words;
     std::istringstream ss(path);
     for (std::string w; ss >> w;) words.push_back(w);
-    std::fputs(help_text(find_command(words)).c_str(), stderr);
+    std::fputs(help_text(find_command(words), 2).c_str(), stderr);
     return 1;
   }
   return execute(c, std::vector<std::string>(args.begin() + static_cast<long>(i), args.end()));
