@@ -26,37 +26,6 @@ bool bind(void* handle, const char* name, Fn& fn) {
   return fn != nullptr;
 }
 
-struct LibGit2 {
-  bool loaded = false;
-  int (*init)() = nullptr;
-  int (*clone)(git_repository**, const char*, const char*, const git_clone_options*) = nullptr;
-  void (*repository_free)(git_repository*) = nullptr;
-  int (*revparse_single)(git_object**, git_repository*, const char*) = nullptr;
-  int (*object_peel)(git_object**, const git_object*, git_object_t) = nullptr;
-  void (*object_free)(git_object*) = nullptr;
-  const git_oid* (*object_id)(const git_object*) = nullptr;
-  int (*checkout_tree)(git_repository*, const git_object*, const git_checkout_options*) = nullptr;
-  int (*set_head_detached)(git_repository*, const git_oid*) = nullptr;
-  const git_error* (*error_last)() = nullptr;
-};
-
-const LibGit2& libgit2() {
-  static const LibGit2 lib = [] {
-    LibGit2 l;
-    void* h = ::dlopen("libgit2.so.1.5", RTLD_NOW | RTLD_LOCAL);
-    if (!h) h = ::dlopen("libgit2.so", RTLD_NOW | RTLD_LOCAL);
-    if (!h) return l;
-    l.loaded = bind(h, "git_libgit2_init", l.init) && bind(h, "git_clone", l.clone) &&
-               bind(h, "git_repository_free", l.repository_free) && bind(h, "git_revparse_single", l.revparse_single) &&
-               bind(h, "git_object_peel", l.object_peel) && bind(h, "git_object_free", l.object_free) &&
-               bind(h, "git_object_id", l.object_id) && bind(h, "git_checkout_tree", l.checkout_tree) &&
-               bind(h, "git_repository_set_head_detached", l.set_head_detached) && bind(h, "git_error_last", l.error_last);
-    if (l.loaded) l.init();
-    return l;
-  }();
-  return lib;
-}
-
 struct LibArchive {
   bool loaded = false;
   archive* (*read_new)() = nullptr;
@@ -101,38 +70,37 @@ bool contained(const fs::path& p) {
 }  // namespace
 
 void git_clone_ref(const std::string& url, const std::string& ref, const std::string& dir) {
-  const LibGit2& git = libgit2();
-  if (!git.loaded)
-    throw Error(ErrorKind::Io, "cannot clone '" + url + "': libgit2 (libgit2-1.5) is not installed").hint("Install the libgit2-1.5 package");
+  static const int initialised = git_libgit2_init();
+  (void)initialised;
   auto fail = [&](const std::string& what) {
-    const git_error* e = git.error_last();
+    const git_error* e = git_error_last();
     return Error(ErrorKind::Io, what).explain(e && e->message ? e->message : "libgit2 gave no reason");
   };
   git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
   opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
   git_repository* repo = nullptr;
-  if (git.clone(&repo, url.c_str(), dir.c_str(), &opts) != 0) throw fail("failed to clone '" + url + "'");
+  if (git_clone(&repo, url.c_str(), dir.c_str(), &opts) != 0) throw fail("failed to clone '" + url + "'");
   git_object* target = nullptr;
   git_object* commit = nullptr;
   try {
     std::string spec = ref.empty() ? "HEAD" : ref;
     for (const std::string& candidate : {"refs/remotes/origin/" + spec, "refs/tags/" + spec, spec})
-      if (git.revparse_single(&target, repo, candidate.c_str()) == 0) break;
+      if (git_revparse_single(&target, repo, candidate.c_str()) == 0) break;
     if (!target) throw fail("ref '" + spec + "' not found in '" + url + "'");
-    if (git.object_peel(&commit, target, GIT_OBJECT_COMMIT) != 0) throw fail("ref '" + spec + "' of '" + url + "' is not a commit");
+    if (git_object_peel(&commit, target, GIT_OBJECT_COMMIT) != 0) throw fail("ref '" + spec + "' of '" + url + "' is not a commit");
     git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
     co.checkout_strategy = GIT_CHECKOUT_FORCE;
-    if (git.checkout_tree(repo, commit, &co) != 0 || git.set_head_detached(repo, git.object_id(commit)) != 0)
+    if (git_checkout_tree(repo, commit, &co) != 0 || git_repository_set_head_detached(repo, git_object_id(commit)) != 0)
       throw fail("failed to check out '" + spec + "' of '" + url + "'");
   } catch (...) {
-    if (commit) git.object_free(commit);
-    if (target) git.object_free(target);
-    git.repository_free(repo);
+    if (commit) git_object_free(commit);
+    if (target) git_object_free(target);
+    git_repository_free(repo);
     throw;
   }
-  git.object_free(commit);
-  git.object_free(target);
-  git.repository_free(repo);
+  git_object_free(commit);
+  git_object_free(target);
+  git_repository_free(repo);
 }
 
 void extract_archive(const std::string& data, const std::string& dir, const std::string& what) {

@@ -1,6 +1,6 @@
-// libgit2 and libarchive for `atmos vendor pull`, loaded with dlopen on first use, as libcurl is
-// (src/aws/lazy_libcurl.cpp): linking them would make every command map them and their dependencies at start-up
-// (docs/benchmarks.md). Only `vendor pull` loads them.
+// libgit2 and libarchive for `atmos vendor pull`. libgit2 is linked (describe affected reads the object database
+// with it too, src/stacks/git_base.cpp); libarchive is loaded with dlopen on first use, as libcurl is
+// (src/aws/lazy_libcurl.cpp), so that only `vendor pull` maps it and its dependencies.
 #pragma once
 
 #include <string>
