@@ -6,6 +6,17 @@
 
 #include <utility>
 
+// AddressSanitizer does not follow a stack switched with swapcontext (it takes the frames for the thread's own
+// stack, reports overflows and corrupts its shadow memory when an exception unwinds there), so sanitizer builds
+// run the deep call on a DeepStackThread instead, whose stack it knows.
+#if defined(__SANITIZE_ADDRESS__)
+#define ATMOS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATMOS_ASAN 1
+#endif
+#endif
+
 namespace atmos {
 
 constexpr std::size_t kGuardBytes = 64 * 1024;
@@ -69,6 +80,11 @@ void deep_call_entry() {
 // On the calling thread (so the main thread keeps glibc's main malloc arena, which grows far more cheaply than a
 // thread's), with the stack switched to a fresh mapping for the duration of the call.
 void run_on_deep_stack(std::function<void()> fn) {
+#ifdef ATMOS_ASAN
+  DeepStackThread t(std::move(fn));
+  t.join();
+  return;
+#endif
   void* stack = mmap(nullptr, kDeepStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
                      -1, 0);
   if (stack == MAP_FAILED) {
