@@ -5,7 +5,7 @@ Scans src/, tests/, docs/, scripts/, bench/, examples/, README.md and CMakeLists
   - the names of design documents that were never part of this repository (the product brief, the
     architecture notes, the auth/stacks behaviour notes, the lab notes, …) and section signs pointing into
     them (`§3.6`; `RFC 3986 §5.2.4` is fine);
-  - paths outside the checkout (`../shared/…`);
+  - paths into the folder beside the checkout that holds the design notes (`<parent>/shared/…`);
   - `*.md` files that exist neither beside the citing file nor at the repository root (unless the line says
     it cites upstream's repository: `upstream's docs/prd/x.md`, `cloudposse/atmos …/x.md`);
   - `docs/….md#anchor` links whose heading does not exist.
@@ -109,7 +109,7 @@ def self_check(root):
         "// the cache rules (§4.6)",
         "# The quick start of the product " + "brief",
         "comparison rules (spec 7.5)",
-        "generated with ../shared/bench/gen.py",
+        "generated with ../" + "shared/bench/gen.py",  # built from parts, as EXTERNAL_DOCS
         "see lab.md",
         "see docs/nonexistent.md",
         "see docs/auth.md#no-such-heading",
