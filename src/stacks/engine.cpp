@@ -10,6 +10,7 @@
 #include "core/deep_stack.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/mount.hpp"
 #include "core/log.hpp"
 #include "core/merge.hpp"
 #include "core/suggest.hpp"
@@ -37,10 +38,7 @@ std::string replace_all(std::string s, char from, const std::string& to) {
   return out;
 }
 
-bool is_file(const std::string& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec);
-}
+bool is_file(const std::string& p) { return path_kind(p) == PathKind::File; }
 
 // Keys ignored when deciding whether two manifests define the same component identically (docs/stacks.md#finding-a-component-in-a-stack).
 Value comparable(const Value& section) {
@@ -173,6 +171,7 @@ void StackEngine::load_manifests() {
         m.imports.assign(pm.imports.begin(), pm.imports.end());
         m.own_content = pm.own_content;
         m.import_contents = std::move(pm.import_contents);
+        m.included = std::move(pm.included);
         m.terraform = process_terraform_components(cfg_, pm.merged, m.file_key);
       } catch (...) {
         errors[i] = std::current_exception();

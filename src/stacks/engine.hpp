@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct Manifest {
   Value terraform;                   // {component → final section}
   Value own_content;                 // the manifest's own content
   std::map<std::string, Value> import_contents;  // import key → its own content
+  std::set<std::string> included;                // absolute paths read with !include (by it or its imports)
 };
 
 // A component of a manifest with its canonical stack name.

@@ -31,6 +31,7 @@ struct ProcessedManifest {
   std::set<std::string> imports;     // every visited import key (transitive), without the file itself
   Value own_content;                 // the file's own content (parse-time tags applied, no imports)
   std::map<std::string, Value> import_contents;  // import key → that file's own content (for provenance)
+  std::set<std::string> included;    // absolute paths of the files it and its imports read with !include
 };
 
 class ManifestProcessor {
@@ -55,6 +56,7 @@ class ManifestProcessor {
     Value imported_overrides;
     Value own_content;
     std::map<std::string, Value> import_contents;
+    std::set<std::string> included;
   };
 
   std::shared_ptr<const Result> process(const std::string& abs_path, const Value& context, bool skip_templates,
@@ -68,6 +70,7 @@ class ManifestProcessor {
   const config::CliConfig& cfg_;
   TemplateRenderer renderer_;
   std::map<std::string, Value> parsed_;                               // path → parsed file (no context)
+  std::map<std::string, std::set<std::string>> included_by_;         // path → files its !include tags read
   std::map<std::string, std::shared_ptr<const Result>> processed_;  // path + context → result
   std::string top_level_;              // the manifest process_top_level is working on
   std::size_t imports_processed_ = 0;  // its imports processed so far (limits::kImportsPerManifest)
