@@ -162,6 +162,28 @@ std::optional<std::set<std::string>> manifests_to_render(const config::CliConfig
   return out;
 }
 
+// The working tree's parses of the files the change did not touch (nor any file they !include), under the paths
+// the base's mounted tree gives them: the base engine uses them instead of parsing the same bytes again.
+std::shared_ptr<const stacks::ParsedFiles> unchanged_parses(stacks::StackEngine& engine, const std::vector<std::string>& changed,
+                                                           const std::string& root, const std::string& base_root) {
+  const std::set<std::string> changed_set(changed.begin(), changed.end());
+  auto to_base = [&](const std::string& p) -> std::optional<std::string> {
+    if (p.size() <= root.size() || p.compare(0, root.size(), root) != 0 || p[root.size()] != '/') return std::nullopt;
+    return base_root + p.substr(root.size());
+  };
+  auto out = std::make_shared<stacks::ParsedFiles>();
+  for (auto& [path, parsed] : engine.parses()) {
+    std::optional<std::string> base_path = to_base(path);
+    bool same = base_path && !changed_set.count(path);
+    for (const auto& f : parsed.included) same = same && !changed_set.count(f);
+    if (!same) continue;
+    stacks::ParsedFile& f = (*out)[*base_path];
+    f.value = std::move(parsed.value);
+    for (const auto& inc : parsed.included) f.included.insert(to_base(inc).value_or(inc));
+  }
+  return out;
+}
+
 // The matrix entries (cli/matrix.hpp) of an affected list.
 std::vector<MatrixEntry> matrix_of(const Value& affected) {
   std::vector<MatrixEntry> out;
@@ -287,10 +309,15 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
     // and take every other stack from the working tree's rendering.
     std::set<std::string> dirty_stacks;
     std::optional<std::set<std::string>> only;
-    if (!linked) only = manifests_to_render(cfg, engine, areq.changed_files, dirty_stacks);
+    std::shared_ptr<const stacks::ParsedFiles> same;
+    if (!linked) {
+      only = manifests_to_render(cfg, engine, areq.changed_files, dirty_stacks);
+      same = unchanged_parses(engine, areq.changed_files, cfg_root.string(), base_root);
+    }
     auto render = [&](const std::optional<std::set<std::string>>& manifests) {
       const config::CliConfig& bcfg = base_config(cfg, cfg_root.string(), base_root, manifests);
       stacks::StackEngine& base_engine = process_engine(bcfg);
+      if (same) base_engine.reuse_parses(same);
       if (base_engine.find_manifests().empty()) return Value::empty_map();
       install_functions(base_engine, bcfg, args);
       return base_engine.describe_stacks(opts);

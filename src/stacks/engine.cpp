@@ -184,10 +184,12 @@ void StackEngine::load_manifests() {
   for (std::size_t w = 1; w < workers; ++w) {
     processors.push_back(std::make_unique<ManifestProcessor>(cfg_, renderer_));
     ManifestProcessor& processor = *processors.back();
+    processor.reuse_parses(seed_.get());
     threads.push_back(std::make_unique<DeepStackThread>([&work, &processor, w, workers] { work(processor, w, workers); }));
   }
   work(processor_, 0, workers);
   for (auto& t : threads) t->join();
+  for (const auto& p : processors) p->export_parses(worker_parses_);
   // Failures in discovery order, whatever thread found them; the manifests that processed stay usable.
   std::vector<Manifest> ok;
   for (std::size_t i = 0; i < paths.size(); ++i) {
@@ -199,6 +201,13 @@ void StackEngine::load_manifests() {
   }
   std::sort(ok.begin(), ok.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
   manifests_ = std::move(ok);
+}
+
+ParsedFiles StackEngine::parses() {
+  load_manifests();
+  ParsedFiles out = worker_parses_;
+  processor_.export_parses(out);
+  return out;
 }
 
 std::string StackEngine::name_from_pattern(const Manifest& m, const Value& section) const {

@@ -93,6 +93,14 @@ bool is_deferred_function_tag(const std::string& tag) {
 ManifestProcessor::ManifestProcessor(const config::CliConfig& cfg, TemplateRenderer renderer)
     : cfg_(cfg), renderer_(std::move(renderer)) {}
 
+void ManifestProcessor::export_parses(ParsedFiles& out) const {
+  for (const auto& [path, value] : parsed_) {
+    ParsedFile& f = out[path];
+    f.value = value;
+    if (auto it = included_by_.find(path); it != included_by_.end()) f.included = it->second;
+  }
+}
+
 std::string ManifestProcessor::file_key(const std::string& abs_path) const {
   std::string rel = fs::path(abs_path).lexically_relative(cfg_.stacks_base_abs).string();
   if (rel.empty() || rel.rfind("..", 0) == 0) rel = abs_path;
@@ -211,6 +219,12 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
   if (!render) {
     auto it = parsed_.find(abs_path);
     if (it != parsed_.end()) return it->second;
+    if (seed_) {
+      if (auto s = seed_->find(abs_path); s != seed_->end()) {
+        if (!s->second.included.empty()) included_by_[abs_path] = s->second.included;
+        return parsed_[abs_path] = s->second.value;
+      }
+    }
   }
   std::string text = read_manifest_file(abs_path);
   // A file with `locals` has its templates rendered value by value with the locals, its own settings/vars/env
