@@ -387,7 +387,7 @@ int describe_dependents(const std::vector<std::string>& argv) {
 }
 
 int list_affected(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"output-file", 0, false}}));
+  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"output-file", 0, false}, {"sort", 0, false}}));
   config::CliConfig cfg = load_config(args);
   stacks::StackEngine& engine = process_engine(cfg);
   install_functions(engine, cfg, args);
@@ -402,7 +402,9 @@ int list_affected(const std::vector<std::string>& argv) {
     std::fputs("No affected components found\n", stderr);
     return 0;
   }
-  print_rows({"Component", "Stack", "Type", "Affected", "Path"}, rows, format);
+  std::vector<std::string> header{"Component", "Stack", "Type", "Affected", "Path"};
+  sort_rows(args, header, rows);
+  print_rows(header, rows, format);
   return 0;
 }
 

@@ -26,9 +26,16 @@ functions::CloudFunctions& install_functions(stacks::StackEngine& engine, const 
 // Writes a Value to stdout as "yaml" or "json"; anything else is a usage error.
 void print_value(const Value& v, const std::string& format);
 
-// A table (TTY), tab-separated values (no TTY), or json/yaml/csv/tsv rows (cli/list.cpp).
+// The `atmos list` renderers (cli/list.cpp). print_rows: a table (TTY), tab-separated values without a header (no
+// TTY), or json/yaml/csv/tsv rows (`delimiter` replaces csv's and tsv's).
 void print_rows(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                const std::string& format);
+                const std::string& format, const std::string& delimiter = "");
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+// Lines of cells joined by `delimiter`, after the header when one is given.
+void print_delimited(const std::vector<std::string>* header, const std::vector<std::vector<std::string>>& rows,
+                     const std::string& delimiter);
+// Sorts rows by `--sort` (else $ATMOS_LIST_SORT): "column:asc|desc,...", upstream's pkg/list/sort.
+void sort_rows(const ParsedArgs& args, const std::vector<std::string>& header, std::vector<std::vector<std::string>>& rows);
 
 int cmd_describe(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);

@@ -45,6 +45,7 @@ const std::vector<HelpFlag>& global_help_flags() {
 const HelpFlag kStack{"stack", 's', "string", "The stack (e.g. plat-use2-dev)", ""};
 const HelpFlag kFormat{"format", 'f', "string", "Output format: yaml or json", "yaml"};
 const HelpFlag kQuery{"query", 'q', "string", "A yq expression applied to the result (e.g. .vars.region)", ""};
+const HelpFlag kSort{"sort", 0, "string", "Sort rows by columns: column:asc|desc,... (e.g. stack:asc,component:desc); env ATMOS_LIST_SORT", ""};
 const HelpFlag kFile{"file", 0, "string", "Write the result to this file instead of stdout", ""};
 const HelpFlag kTemplates{"process-templates", 0, "", "Render Go templates in manifests (ATMOS_PROCESS_TEMPLATES)", "true"};
 const HelpFlag kFunctions{"process-functions", 0, "", "Evaluate YAML functions in manifests", "true"};
@@ -171,11 +172,11 @@ std::vector<HelpCommand> build_tree() {
   t.push_back({"list", "List stacks and components", "list [command]", {}, {"atmos list stacks", "atmos list components -s plat-use2-dev"}});
   t.push_back({"list stacks", "List stacks (those holding a component with -c)", "list stacks [flags]",
                {{"component", 'c', "string", "Only stacks that hold this component", ""},
-                {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""}, kStack},
+                {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""}, kStack, kSort},
                {"atmos list stacks", "atmos list stacks -c vpc"}});
   t.push_back({"list components", "List components (of one stack with -s)", "list components [flags]",
                {kStack, {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""},
-                {"abstract", 0, "", "Include abstract components", "false"}},
+                {"abstract", 0, "", "Include abstract components", "false"}, kSort},
                {"atmos list components", "atmos list components -s plat-use2-dev"}});
 
   {
@@ -189,12 +190,12 @@ std::vector<HelpCommand> build_tree() {
     t.push_back({"list instances", "List component instances (component, stack)", "list instances [flags]",
                  {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", ""}, columns, delimiter,
                   stack_glob, row_query, {"output-file", 0, "string", "With --format matrix: append matrix= and count= lines to this file", ""},
-                  kTemplates, kFunctions, kSkip, kIdentity},
+                  kSort, kTemplates, kFunctions, kSkip, kIdentity},
                  {"atmos list instances", "atmos list instances -s 'plat-*' --format matrix",
                   "atmos list instances --columns 'Component={{ .component }}' --columns 'Region={{ .vars.region }}'"}});
     t.push_back({"list metadata", "List the metadata of every component instance", "list metadata [flags]",
-                 {list_format, columns, delimiter, stack_glob, row_query, kTemplates, kFunctions, kSkip, kIdentity},
-                 {"atmos list metadata", "atmos list metadata -f json"}});
+                 {list_format, columns, delimiter, stack_glob, row_query, kSort, kTemplates, kFunctions, kSkip, kIdentity},
+                 {"atmos list metadata", "atmos list metadata -f json", "atmos list metadata --sort locked:desc,stack:asc"}});
     t.push_back({"list values", "List a component's vars across stacks (one column per stack)", "list values <component> [flags]",
                  {list_format, delimiter, value_query, abstract, {"max-columns", 0, "int", "At most this many stacks", "10"}, stack_glob,
                   kTemplates, kFunctions, kSkip, kIdentity},
@@ -225,11 +226,11 @@ std::vector<HelpCommand> build_tree() {
                {{"file", 0, "string", "Only the workflows of this file", ""},
                 {"format", 'f', "string", "Output format: table, json, yaml, csv or tsv", ""},
                 {"columns", 0, "strings", "Columns as Name={{ .template }} (repeatable); overrides workflows.list.columns", ""},
-                {"delimiter", 0, "string", "Delimiter of csv/tsv output", ""}},
+                {"delimiter", 0, "string", "Delimiter of csv/tsv output", ""}, kSort},
                {"atmos list workflows", "atmos list workflows -f json"}});
 
   t.push_back({"list affected", "List the component instances a change touches", "list affected [flags]",
-               with(affected_base, {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", "table"}, output_file}),
+               with(affected_base, {{"format", 'f', "string", "Output format: table, json, yaml, csv, tsv or matrix", "table"}, output_file, kSort}),
                {"atmos list affected --base main", "atmos list affected --format matrix"}});
 
   t.push_back({"validate", "Validate stack manifests and components", "validate [command]", {}, {"atmos validate stacks"}});

@@ -44,54 +44,6 @@ std::string cell(const Value& v) {
   return to_json(v, JsonStyle::Compact);
 }
 
-void print_table(const Row& header, const std::vector<Row>& rows) {
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  auto line = [&](const Row& r) {
-    for (std::size_t i = 0; i < r.size(); ++i)
-      std::printf("%-*s%s", static_cast<int>(width[i]), r[i].c_str(), i + 1 == r.size() ? "\n" : "  ");
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
-}
-
-void print_delimited(const Row& header, const std::vector<Row>& rows, const std::string& delimiter) {
-  auto line = [&](const Row& r) {
-    std::string out;
-    for (std::size_t i = 0; i < r.size(); ++i) out += (i ? delimiter : "") + r[i];
-    std::printf("%s\n", out.c_str());
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
-}
-
-// Upstream's renderer (pkg/list/renderer): rows of strings under column names.
-void render_rows(const Row& header, const std::vector<Row>& rows, const std::string& format, const std::string& delimiter) {
-  if (format == "json" || format == "yaml") {
-    List items;
-    for (const auto& r : rows) {
-      Map m;
-      for (std::size_t i = 0; i < header.size() && i < r.size(); ++i) m.emplace_back(header[i], Value(r[i]));
-      items.push_back(Value::map(std::move(m)));
-    }
-    print_value(Value::list(std::move(items)), format);
-  } else if (format == "csv" || format == "tsv") {
-    print_delimited(header, rows, delimiter.empty() ? (format == "csv" ? "," : "\t") : delimiter);
-  } else if (isatty(STDOUT_FILENO)) {
-    print_table(header, rows);
-  } else {
-    // Piped: values only, tab-separated, no header (upstream's formatPlainList).
-    for (const auto& r : rows) {
-      std::string out;
-      for (std::size_t i = 0; i < r.size(); ++i) out += (i ? "\t" : "") + r[i];
-      std::printf("%s\n", out.c_str());
-    }
-  }
-  std::fflush(stdout);
-}
-
 // --columns "Name={{ .template }}" > atmos.yaml `list.<kind>.columns` > `components.list.columns` > defaults.
 std::vector<Column> columns_for(const config::CliConfig& cfg, const ParsedArgs& args, const std::string& kind,
                                 std::vector<Column> defaults) {
@@ -175,7 +127,8 @@ int list_row_command(const std::vector<std::string>& argv, const RowCommand& com
   bool instances = command.kind == "instances";
   std::vector<FlagSpec> specs = {{"format", 'f', false},  {"columns", 0, false},           {"delimiter", 0, false},
                                  {"stack", 's', false},   {"query", 'q', false},           {"process-templates", 0, true},
-                                 {"process-functions", 0, true}, {"skip", 0, false},       {"identity", 'i', false}};
+                                 {"process-functions", 0, true}, {"skip", 0, false},       {"identity", 'i', false},
+                                 {"sort", 0, false}};
   if (instances) specs.push_back({"output-file", 0, false});
   ParsedArgs args = parse_args(argv, specs);
   if (!args.positionals.empty())
@@ -244,7 +197,8 @@ int list_row_command(const std::vector<std::string>& argv, const RowCommand& com
     std::fprintf(stderr, "No %s found\n", instances ? "instances" : "metadata");
     return 0;
   }
-  render_rows(header, rows, format, args.get("delimiter"));
+  sort_rows(args, header, rows);
+  print_rows(header, rows, format, args.get("delimiter"));
   return 0;
 }
 
@@ -330,18 +284,19 @@ int list_stack_columns(const std::vector<std::string>& argv, const std::string& 
     rows.push_back(std::move(r));
   }
   if (format == "csv" || format == "tsv")
-    print_delimited(header, rows, args.get("delimiter", format == "csv" ? "," : "\t"));
+    print_delimited(&header, rows, args.get("delimiter", format == "csv" ? "," : "\t"));
   else if (isatty(STDOUT_FILENO))
     print_table(header, rows);
   else
-    print_delimited(header, rows, "\t");
+    print_delimited(&header, rows, "\t");
   std::fflush(stdout);
   return 0;
 }
 
 // `list workflows [-f FILE]` (upstream's cmd/list/workflows.go): columns File, Workflow, Description, Steps.
 int list_workflows(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, {{"file", 0, false}, {"format", 'f', false}, {"columns", 0, false}, {"delimiter", 0, false}});
+  ParsedArgs args = parse_args(argv, {{"file", 0, false}, {"format", 'f', false}, {"columns", 0, false}, {"delimiter", 0, false},
+                                      {"sort", 0, false}});
   std::string format = args.get("format");
   check_format(format, false);
   config::CliConfig cfg = load_config(args);
@@ -368,7 +323,8 @@ int list_workflows(const std::vector<std::string>& argv) {
     std::fputs("No workflows found\n", stderr);
     return 0;
   }
-  render_rows(header, rows, format, args.get("delimiter"));
+  sort_rows(args, header, rows);
+  print_rows(header, rows, format, args.get("delimiter"));
   return 0;
 }
 

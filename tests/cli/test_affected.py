@@ -438,6 +438,27 @@ class Affected(unittest.TestCase):
         self.assertEqual([(e["component"], e["stack"]) for e in json.loads(p.stdout)["include"]],
                          [("dns-zone", "core-use2-network"), ("tgw", "core-use2-network"), ("vpc", "core-use2-network")])
 
+    def test_list_sort(self):
+        # upstream's --sort column:order,... (pkg/list/sort), on every table-shaped list command
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.append("components/terraform/tgw/main.tf", "\n# a comment\n")
+        p = self.run_atmos("list", "affected", "--base", "main", "--format", "csv", "--sort", "component:asc,stack:desc")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = [line.split(",")[:2] for line in p.stdout.splitlines()[1:]]
+        self.assertEqual(rows, [["tgw", "core-use2-network"]] + [["vpc", s] for s in reversed(ALL_STACKS)])
+        p = self.run_atmos("list", "instances", "-s", "core-use2-network", "--format", "csv", "--sort", "component:desc")
+        self.assertEqual(p.stdout, "Component,Stack\nvpc,core-use2-network\ntgw,core-use2-network\ndns-zone,core-use2-network\n")
+        p = self.run_atmos("list", "stacks", "--format", "csv", env={"ATMOS_LIST_SORT": "stack:desc"})
+        self.assertEqual(p.stdout.splitlines(), ["Stack"] + list(reversed(ALL_STACKS)))
+        p = self.run_atmos("list", "components", "--format", "csv", "--sort", "stacks:asc,component:desc")
+        self.assertEqual(p.stdout.splitlines(), ["Component,Type,Stacks", "tgw,terraform,1", "vpc,terraform,8", "dns-zone,terraform,8"])
+        for spec, message in (("stack", "invalid sort spec \"stack\", expected format 'column:order'"),
+                              ("stack:up", "invalid sort order \"up\", expected 'asc' or 'desc'"),
+                              ("region:asc", "cannot sort by column \"Region\": it is not one of the columns (Stack)")):
+            p = self.run_atmos("list", "stacks", "--sort", spec)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(message, p.stderr)
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
