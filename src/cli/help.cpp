@@ -281,8 +281,10 @@ std::vector<HelpCommand> build_tree() {
                "terraform clean [<component>] [-s <stack>] [flags]",
                {kStack, {"everything", 0, "", "Also remove the local state of the stack's workspace (terraform.tfstate.d)", "false"},
                 {"force", 'f', "", "Do not ask for confirmation", "false"},
-                {"skip-lock-file", 0, "", "Keep .terraform.lock.hcl", "false"}, kDryRun},
-               {"atmos terraform clean vpc -s plat-use2-dev --force", "atmos terraform clean --dry-run",
+                {"skip-lock-file", 0, "", "Keep .terraform.lock.hcl", "false"},
+                {"cache", 0, "", "Instead, remove the Terraform plugin cache atmos sets (env ATMOS_TERRAFORM_CLEAN_CACHE)", "false"},
+                kDryRun},
+               {"atmos terraform clean vpc -s plat-use2-dev --force", "atmos terraform clean --dry-run", "atmos terraform clean --cache --force",
                 "atmos terraform clean vpc -s plat-use2-dev --everything --force"}});
   t.push_back({"terraform generate", "Write generated Terraform files without running Terraform", "terraform generate [command]", {},
                {"atmos terraform generate varfile vpc -s plat-use2-dev", "atmos terraform generate backend vpc -s plat-use2-dev"}});

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli/affected.hpp"
@@ -599,14 +600,58 @@ int run_plan_diff(terraform::Runner& runner, terraform::Invocation inv, const te
   return 2;
 }
 
+// Asks on the terminal before deleting what `listed` shows (--force skips it); false when the answer is no.
+bool confirm_deletion(const ParsedArgs& args, const std::string& what, const std::function<void()>& listed) {
+  if (args.flag("force")) return true;
+  if (!isatty(STDIN_FILENO))
+    throw Error(ErrorKind::Usage, "refusing to delete " + what + " without confirmation")
+        .hint("Pass --force to delete without asking, or --dry-run to see the list");
+  listed();
+  std::fprintf(stderr, "Delete %s? [y/N] ", what.c_str());
+  std::string answer;
+  for (int c; (c = std::fgetc(stdin)) != EOF && c != '\n';) answer += static_cast<char>(c);
+  if (answer == "y" || answer == "Y" || answer == "yes") return true;
+  std::fputs("Nothing deleted\n", stderr);
+  return false;
+}
+
+// `terraform clean --cache`: the plugin cache atmos gives Terraform (upstream's cleanPluginCache), nothing else.
+int clean_plugin_cache(const config::CliConfig& cfg, const ParsedArgs& args) {
+  terraform::RunnerSettings settings = settings_from(cfg, args);
+  std::string dir = terraform::atmos_plugin_cache_dir(terraform::process_environment(), settings.env);
+  std::error_code ec;
+  std::string canonical = std::filesystem::weakly_canonical(dir, ec).string();
+  std::optional<std::string> home = ProcessEnvironment().get("HOME");
+  if (dir.empty() || canonical == "/" || (home && canonical == std::filesystem::weakly_canonical(*home, ec).string()))
+    throw Error(ErrorKind::Config, "refusing to delete the plugin cache directory '" + dir + "'")
+        .hint("Set components.terraform.plugin_cache_dir in atmos.yaml to a directory used only for Terraform's plugins");
+  if (std::filesystem::symlink_status(dir, ec).type() == std::filesystem::file_type::not_found) {
+    std::fputs("Plugin cache directory does not exist, nothing to clean\n", stderr);
+    return 0;
+  }
+  if (args.flag("dry-run")) {
+    std::fprintf(stderr, "Would delete %s\n", dir.c_str());
+    return 0;
+  }
+  if (!confirm_deletion(args, "the Terraform plugin cache directory " + dir, [] {})) return 0;
+  std::filesystem::remove_all(dir, ec);
+  if (ec) throw Error(ErrorKind::Io, "failed to delete the plugin cache directory '" + dir + "': " + ec.message());
+  std::fprintf(stderr, "Deleted plugin cache directory: %s\n", dir.c_str());
+  return 0;
+}
+
 int run_clean(const std::vector<std::string>& argv) {
   std::vector<FlagSpec> specs = terraform_flags();
   specs.push_back({"everything", 0, true});
   specs.push_back({"force", 'f', true});
   specs.push_back({"skip-lock-file", 0, true});
+  specs.push_back({"cache", 0, true});
   ParsedArgs args = parse_args(argv, specs);
   if (args.positionals.size() > 1) throw Error(ErrorKind::Usage, "invalid arguments: `atmos terraform clean [<component>] [-s <stack>]`");
   config::CliConfig cfg = load_config(args);
+  std::optional<std::string> cache_env = ProcessEnvironment().get("ATMOS_TERRAFORM_CLEAN_CACHE");
+  if (args.flag("cache") || (!args.has("cache") && cache_env && (*cache_env == "true" || *cache_env == "1")))
+    return clean_plugin_cache(cfg, args);
   const std::vector<std::string> cli_args{"terraform", "clean"};
   std::vector<terraform::Target> targets;
   std::string stack = args.get("stack");
@@ -641,19 +686,10 @@ int run_clean(const std::vector<std::string>& argv) {
     for (const auto& path : found) std::fprintf(stderr, "Would delete %s\n", display_path(path, cfg).c_str());
     return 0;
   }
-  if (!args.flag("force")) {
-    if (!isatty(STDIN_FILENO))
-      throw Error(ErrorKind::Usage, "refusing to delete " + std::to_string(found.size()) + " files without confirmation")
-          .hint("Pass --force to delete without asking, or --dry-run to see the list");
-    for (const auto& path : found) std::fprintf(stderr, "  %s\n", display_path(path, cfg).c_str());
-    std::fprintf(stderr, "Delete these %zu files and directories? [y/N] ", found.size());
-    std::string answer;
-    for (int c; (c = std::fgetc(stdin)) != EOF && c != '\n';) answer += static_cast<char>(c);
-    if (answer != "y" && answer != "Y" && answer != "yes") {
-      std::fputs("Nothing deleted\n", stderr);
-      return 0;
-    }
-  }
+  if (!confirm_deletion(args, std::to_string(found.size()) + " files and directories", [&] {
+        for (const auto& path : found) std::fprintf(stderr, "  %s\n", display_path(path, cfg).c_str());
+      }))
+    return 0;
   for (const auto& path : found) {
     std::error_code ec;
     std::filesystem::remove_all(path, ec);

@@ -54,6 +54,10 @@ std::string plugin_cache_dir(const EnvMap& os_env, const std::vector<std::pair<s
       if (k == "TF_PLUGIN_CACHE_DIR" && usable(v)) return "";
   }
   if (!settings.plugin_cache) return "";
+  return atmos_plugin_cache_dir(os_env, settings);
+}
+
+std::string atmos_plugin_cache_dir(const EnvMap& os_env, const EnvironmentSettings& settings) {
   if (!settings.plugin_cache_dir.empty()) return settings.plugin_cache_dir;
   auto get = [&](const char* name) {
     auto it = os_env.find(name);

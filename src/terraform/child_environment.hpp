@@ -28,6 +28,10 @@ std::string go_format_v(const Value& v);
 // an inherited variable).
 std::vector<std::pair<std::string, std::string>> component_env_vars(const Value& env_section);
 
+// Atmos's plugin cache directory: components.terraform.plugin_cache_dir, else $ATMOS_XDG_CACHE_HOME,
+// $XDG_CACHE_HOME or ~/.cache, then atmos/terraform/plugins (upstream's xdg.GetXDGCacheDir).
+std::string atmos_plugin_cache_dir(const EnvMap& os_env, const EnvironmentSettings& settings);
+
 // The plugin cache directory atmos would set, or "" when the user manages their own (TF_PLUGIN_CACHE_DIR set to
 // something other than "" or "/") or the cache is off.
 std::string plugin_cache_dir(const EnvMap& os_env, const std::vector<std::pair<std::string, std::string>>& component_env,

@@ -194,6 +194,27 @@ class TerraformCommands(unittest.TestCase):
                 out.add(os.path.relpath(os.path.join(root, name), self.vpc))
         return out
 
+    def test_clean_cache_removes_the_plugin_cache_only(self):
+        plugins = os.path.join(self.tmp, "cache", "atmos", "terraform", "plugins")
+        os.makedirs(os.path.join(plugins, "registry.terraform.io"))
+        before = self.tree()
+        p = self.fails("terraform", "clean", "--cache")
+        self.assertIn("refusing to delete the Terraform plugin cache directory " + plugins, p.stderr)
+        p = self.ok("terraform", "clean", "--cache", "--dry-run")
+        self.assertEqual(p.stderr, "Would delete " + plugins + "\n")
+        self.assertTrue(os.path.isdir(plugins))
+        p = self.ok("terraform", "clean", "--cache", "--force")
+        self.assertEqual(p.stderr, "Deleted plugin cache directory: " + plugins + "\n")
+        self.assertFalse(os.path.exists(plugins))
+        self.assertTrue(os.path.isdir(os.path.join(self.tmp, "cache", "atmos", "terraform")))
+        self.assertEqual(self.tree(), before)  # the components are untouched
+        p = self.ok("terraform", "clean", "--cache", "--force")
+        self.assertEqual(p.stderr, "Plugin cache directory does not exist, nothing to clean\n")
+        # the configured directory wins; the root or HOME is never deleted
+        self.set_atmos("plugin_cache_dir", "/")
+        p = self.fails("terraform", "clean", "--cache", "--force")
+        self.assertIn("refusing to delete the plugin cache directory '/'", p.stderr)
+
     def test_clean_removes_what_atmos_generated_and_nothing_else(self):
         self.add_to_dev("generate", GENERATE)
         self.set_atmos("auto_generate_files", "true")
