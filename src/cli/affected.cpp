@@ -236,7 +236,8 @@ const std::vector<FlagSpec>& affected_flags() {
                                               {"skip", 0, false},
                                               {"identity", 'i', false},
                                               {"exclude-locked", 0, true},
-                                              {"verbose", 0, true}};
+                                              {"verbose", 0, true},
+                                              {"include-spacelift-admin-stacks", 0, true}};
   return flags;
 }
 
@@ -313,6 +314,7 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   areq.stack = args.get("stack");
   areq.include_settings = args.flag("include-settings");
   areq.include_dependents = args.flag("include-dependents");
+  areq.include_spacelift_admin_stacks = args.flag("include-spacelift-admin-stacks");
   areq.exclude_locked = args.flag("exclude-locked");
   Value sections = cfg.get({"describe", "affected", "sections"});
   if (sections.is_list())
@@ -341,13 +343,14 @@ int describe_dependents(const std::vector<std::string>& argv) {
   install_functions(engine, cfg, args);
   stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
   stacks::DependencyGraph graph(engine.describe_stacks({}));
+  stacks::IntegrationNames names(cfg);
   List out;
   std::size_t i = graph.find(sc.component, sc.stack);
   if (i != stacks::DependencyGraph::npos) {
     std::vector<std::string> cycle = graph.cycle_from(i);
     if (!cycle.empty()) stacks::throw_cycle(cycle);
     for (std::size_t d : graph.dependents(i))
-      out.push_back(stacks::dependent_value(cfg, graph.instances()[d], args.flag("include-settings")));
+      out.push_back(stacks::dependent_value(cfg, graph.instances()[d], args.flag("include-settings"), names));
   }
   return emit(args, Value::list(std::move(out)), "json", false);
 }

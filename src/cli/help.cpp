@@ -152,6 +152,7 @@ std::vector<HelpCommand> build_tree() {
       {"include-dependents", 0, "", "Add each affected instance's dependents (settings.depends_on)", "false"},
       {"include-settings", 0, "", "Add each instance's settings section", "false"},
       {"exclude-locked", 0, "", "Leave out instances with metadata.locked: true", "false"},
+      {"include-spacelift-admin-stacks", 0, "", "Add the Spacelift admin stacks (settings.spacelift.admin_stack_selector) of affected instances", "false"},
       kStack, kTemplates, kFunctions, kSkip, kIdentity,
       {"verbose", 0, "", "Print the compared commits on stderr", "false"}};
   auto with = [](std::vector<HelpFlag> a, std::vector<HelpFlag> b) {

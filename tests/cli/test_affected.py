@@ -322,6 +322,90 @@ class Affected(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("dependency cycle:", p.stderr)
 
+    def integrations_setup(self):
+        """Spacelift and Atlantis settings in the base commit: vpc by the default names and an atlantis.yaml
+        project template, tgw by patterns, dns-zone by an explicit Spacelift stack name."""
+        self.append("atmos.yaml", "\nintegrations:\n  atlantis:\n    project_templates:\n      project-1:\n"
+                                  "        name: \"{tenant}-{environment}-{stage}-{component}\"\n")
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        spacelift:\n          workspace_enabled: true\n"
+                                               "        atlantis:\n          project_template_name: project-1\n")
+        self.append("stacks/catalog/tgw.yaml", "      settings:\n        spacelift:\n          workspace_enabled: true\n"
+                                               "          stack_name_pattern: \"{namespace}-{tenant}-{stage}-{component}\"\n"
+                                               "        atlantis:\n          project_template:\n            name: \"{component}-{stage}\"\n")
+        self.replace("stacks/catalog/dns-zone.yaml", "      settings:\n        depends_on:",
+                     "      settings:\n        spacelift:\n          workspace_enabled: true\n          stack_name: dns-explicit\n"
+                     "        depends_on:")
+        self.git("commit", "-qam", "integrations")
+
+    def names(self, items):
+        return [(a["component"], a["stack"], a.get("spacelift_stack"), a.get("atlantis_project")) for a in items]
+
+    def test_spacelift_stack_and_atlantis_project(self):
+        self.integrations_setup()
+        self.append("stacks/orgs/acme/core/network/us-east-2.yaml", "\nvars:\n  extra: 1\n")
+        items = self.affected()
+        self.assertEqual(self.names(items), [("dns-zone", "core-use2-network", "dns-explicit", None),
+                                             ("tgw", "core-use2-network", "acme-core-network-tgw", "tgw-network"),
+                                             ("vpc", "core-use2-network", "core-use2-network-vpc", "core-use2-network-vpc")])
+        self.assertEqual(list(items[2]), ["component", "component_type", "component_path", "stack", "stack_slug",
+                                          "spacelift_stack", "atlantis_project", "affected", "affected_all", "dependents",
+                                          "included_in_dependents", "settings"])
+        # With stacks.name_pattern the default Spacelift name is the pattern's context prefix plus the component.
+        self.replace("atmos.yaml", 'name_template: "{{ .vars.tenant }}-{{ .vars.environment }}-{{ .vars.stage }}"',
+                     'name_pattern: "{namespace}-{tenant}-{stage}"')
+        items = self.affected()
+        self.assertEqual(self.names(items), [("dns-zone", "acme-core-network", "dns-explicit", None),
+                                             ("tgw", "acme-core-network", "acme-core-network-tgw", "tgw-network"),
+                                             ("vpc", "acme-core-network", "acme-core-network-vpc", "core-use2-network-vpc")])
+        # Stacks named after their files: a Spacelift stack cannot be named, as upstream.
+        self.replace("atmos.yaml", 'name_pattern: "{namespace}-{tenant}-{stage}"', "")
+        p = self.run_atmos("describe", "affected", "--base", "main")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("'stacks.name_template' (or the deprecated 'stacks.name_pattern') needs to be specified in 'atmos.yaml'",
+                      p.stderr)
+
+    def test_integration_names_of_dependents_and_deleted(self):
+        self.integrations_setup()
+        p = self.run_atmos("describe", "dependents", "vpc", "-s", "core-use2-network")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        deps = json.loads(p.stdout)
+        self.assertEqual(self.names(deps), [("dns-zone", "core-use2-network", "dns-explicit", None)])
+        self.assertEqual(list(deps[0])[8:], ["stack_slug", "spacelift_stack", "dependents", "included_in_dependents", "settings"])
+        self.append("stacks/orgs/acme/core/network/us-east-2.yaml", "\nvars:\n  extra: 1\n")
+        items = self.affected("--include-dependents")
+        self.assertEqual(self.names(items[2]["dependents"]), [("dns-zone", "core-use2-network", "dns-explicit", None)])
+        self.git("checkout", "-q", "--", ".")
+        self.git("rm", "-q", "stacks/orgs/acme/core/network/us-east-2.yaml")
+        items = self.affected()
+        self.assertEqual(self.names(items), [("dns-zone", "core-use2-network", "dns-explicit", None),
+                                             ("tgw", "core-use2-network", "acme-core-network-tgw", "tgw-network"),
+                                             ("vpc", "core-use2-network", "core-use2-network-vpc", "core-use2-network-vpc")])
+        self.assertEqual(list(items[2])[7:11], ["stack", "stack_slug", "spacelift_stack", "atlantis_project"])
+        self.assertEqual(items[2]["affected"], "deleted.stack")
+
+    def test_include_spacelift_admin_stacks(self):
+        self.append("stacks/orgs/acme/core/auto/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    admin:\n      metadata:\n        component: vpc\n"
+                    "      settings:\n        spacelift:\n          workspace_enabled: true\n      vars:\n        name: admin\n")
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        spacelift:\n          workspace_enabled: true\n"
+                                               "          admin_stack_selector:\n            component: admin\n"
+                                               "            tenant: core\n            stage: auto\n")
+        self.git("commit", "-qam", "admin stack")
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        max_subnet_count: 2\n")
+        self.assertEqual(self.names(self.affected()), [("vpc", "plat-use2-dev", "plat-use2-dev-vpc", None)])
+        items = self.affected("--include-spacelift-admin-stacks")
+        self.assertEqual(self.names(items), [("admin", "core-use2-auto", "core-use2-auto-admin", None),
+                                             ("vpc", "plat-use2-dev", "plat-use2-dev-vpc", None)])
+        self.assertEqual(items[0]["affected_all"], ["stack.settings.spacelift.admin_stack_selector"])
+        self.assertEqual(items[0]["component_path"], "components/terraform/vpc")
+        self.replace("stacks/orgs/acme/core/auto/us-east-2.yaml", "workspace_enabled: true", "workspace_enabled: false")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--include-spacelift-admin-stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("component 'vpc' in the stack 'plat-use2-dev' has the section 'settings.spacelift.admin_stack_selector' "
+                      "to point to the Spacelift admin component 'admin' in the stack 'core-use2-auto', but that component has "
+                      "Spacelift workspace disabled", p.stderr)
+
     def terraform(self, *args):
         return self.run_atmos("terraform", *args, env={"ATMOS_IDENTITY": "false", "CHECKPOINT_DISABLE": "1",
                                                          "TF_IN_AUTOMATION": "1", "ATMOS_COMPONENTS_TERRAFORM_AUTO_GENERATE_BACKEND_FILE": "false"})
