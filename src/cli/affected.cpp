@@ -10,8 +10,10 @@
 #include <optional>
 #include <set>
 
+#include "aws/curl_transport.hpp"
 #include "cli/context.hpp"
 #include "cli/matrix.hpp"
+#include "cli/pro_upload.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -241,7 +243,7 @@ const std::vector<FlagSpec>& affected_flags() {
   return flags;
 }
 
-Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, stacks::StackEngine& engine) {
+Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, stacks::StackEngine& engine, AffectedRun* run) {
   stacks::GitBaseRequest req;
   req.cwd = fs::current_path().string();
   req.base = args.get("base");
@@ -312,25 +314,38 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   }
   areq.cwd = fs::current_path().string();
   areq.stack = args.get("stack");
-  areq.include_settings = args.flag("include-settings");
-  areq.include_dependents = args.flag("include-dependents");
+  // --upload always sends dependents and settings (upstream's describe_affected.go).
+  areq.include_settings = args.flag("include-settings") || args.flag("upload");
+  areq.include_dependents = args.flag("include-dependents") || args.flag("upload");
   areq.include_spacelift_admin_stacks = args.flag("include-spacelift-admin-stacks");
   areq.exclude_locked = args.flag("exclude-locked");
   Value sections = cfg.get({"describe", "affected", "sections"});
   if (sections.is_list())
     for (const Value& v : sections.as_list())
       if (v.is_string()) areq.sections.push_back(v.as_string());
+  if (run) *run = {git.root(), git.head_sha(), git.base_sha()};
   return stacks::find_affected(cfg, areq);
 }
 
 int describe_affected(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"file", 0, false}, {"output-file", 0, false}, {"query", 'q', false}}));
+  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"file", 0, false}, {"output-file", 0, false}, {"query", 'q', false},
+                                                 {"upload", 0, true}}));
   if (!args.positionals.empty())
     throw Error(ErrorKind::Usage, "unknown command \"" + args.positionals[0] + "\" for \"atmos describe affected\"");
+  check_upload_flags(args);
   config::CliConfig cfg = load_config(args);
   stacks::StackEngine& engine = process_engine(cfg);
   install_functions(engine, cfg, args);
-  return emit(args, compute_affected(args, cfg, engine), "json", true);
+  AffectedRun run;
+  Value affected = compute_affected(args, cfg, engine, &run);
+  if (!args.flag("upload")) return emit(args, affected, "json", true);
+  // The stripped list is what is sent; it is printed only with --verbose or written with --file, as upstream.
+  Value stripped = strip_affected_for_upload(affected);
+  if (args.flag("verbose") || args.has("file")) emit(args, stripped, "json", false);
+  ProcessEnvironment env;
+  aws::CurlTransport transport(env);
+  upload_affected(args, cfg, env, transport, run, stripped);
+  return 0;
 }
 
 int describe_dependents(const std::vector<std::string>& argv) {

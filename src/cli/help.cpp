@@ -162,7 +162,8 @@ std::vector<HelpCommand> build_tree() {
   const HelpFlag output_file{"output-file", 0, "string", "With --format matrix: append matrix=<json> and count=<n> to this file ($GITHUB_OUTPUT)", ""};
   t.push_back({"describe affected", "Show the component instances a change touches, compared with a base commit",
                "describe affected [flags]",
-               with(affected_base, {{"format", 'f', "string", "Output format: json, yaml or matrix", "json"}, kFile, output_file, kQuery}),
+               with(affected_base, {{"format", 'f', "string", "Output format: json, yaml or matrix", "json"}, kFile, output_file, kQuery,
+                                   {"upload", 0, "", "Upload the affected list (with dependents and settings) to Atmos Pro", "false"}}),
                {"atmos describe affected --base main", "atmos describe affected --format matrix --output-file $GITHUB_OUTPUT"}});
   t.push_back({"describe dependents", "Show the component instances that depend on a component in a stack",
                "describe dependents <component> -s <stack> [flags]",
