@@ -2,7 +2,13 @@
 
 #include <git2.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <functional>
+#include <optional>
+#include <random>
+#include <thread>
 
 #include "auth/providers/github_oidc.hpp"
 #include "core/error.hpp"
@@ -19,6 +25,9 @@ namespace {
 constexpr const char* kDefaultBaseUrl = "https://atmos-pro.com";
 constexpr const char* kDefaultEndpoint = "api/v1";
 constexpr const char* kAudience = "atmos-pro.com";
+constexpr std::size_t kDefaultMaxPayloadBytes = 4 * 1024 * 1024;  // below the serverless body limit Atmos Pro runs under
+constexpr std::size_t kBatchFieldsOverhead = 200;
+constexpr int kMaxRetries = 3;  // after the first attempt, for 401, 5xx and connection failures
 
 std::string str_of(const Value& v) { return v.is_string() ? v.as_string() : std::string(); }
 
@@ -210,6 +219,73 @@ Secret exchange_oidc_token(const config::CliConfig& cfg, const Environment& env,
   return Secret(std::move(token));
 }
 
+// upstream's sendChunked: everything in one request when it fits in `max_bytes`, else chunks of as many items as
+// the average item size lets fit (at least one).
+std::vector<List> chunk_items(const List& items, std::size_t overhead, std::size_t max_bytes) {
+  std::size_t size = to_json(Value::list(items), JsonStyle::Compact).size();
+  if (items.empty() || overhead + size <= max_bytes) return {items};
+  std::size_t average = std::max<std::size_t>(1, size / items.size());
+  std::size_t available = max_bytes > overhead + kBatchFieldsOverhead ? max_bytes - overhead - kBatchFieldsOverhead : max_bytes / 2;
+  std::size_t per_chunk = std::max<std::size_t>(1, available / average);
+  std::vector<List> out;
+  for (std::size_t i = 0; i < items.size(); i += per_chunk)
+    out.emplace_back(items.begin() + static_cast<std::ptrdiff_t>(i), items.begin() + static_cast<std::ptrdiff_t>(std::min(items.size(), i + per_chunk)));
+  return out;
+}
+
+// A random (version 4) UUID: the batch id that ties the chunks of one upload together.
+std::string random_uuid() {
+  std::random_device rd;
+  unsigned char b[16];
+  for (auto& c : b) c = static_cast<unsigned char>(rd());
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static const char* const hex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[b[i] >> 4];
+    out += hex[b[i] & 0x0f];
+  }
+  return out;
+}
+
+// POSTs `body` with the token, as upstream's doWithRetry: a 401 (after `refresh`, when the token came from
+// GitHub OIDC), a 5xx or a connection failure is tried again after 1, 2 and 4 seconds; other answers are final.
+void post_with_retries(aws::HttpTransport& transport, const std::string& url, const Secret& token, const std::string& body,
+                       const std::function<void()>& refresh) {
+  const char* what = "failed to upload stacks";
+  for (int attempt = 0;; ++attempt) {
+    aws::HttpRequest req;
+    req.method = "POST";
+    req.url = url;
+    req.headers.add("Authorization", "Bearer " + token.reveal());
+    req.headers.add("Content-Type", "application/json");
+    req.headers.add("User-Agent", user_agent());
+    req.body = body;
+    log::debug("Uploading affected components and stacks to {}", url);
+    std::optional<Error> failure;
+    long status = 0;
+    try {
+      aws::HttpResponse resp = send(transport, req, what);
+      status = resp.status;
+      if (status >= 200 && status < 300) return;
+      failure = api_error(what, resp);
+    } catch (const Error& e) {
+      failure = e;
+    }
+    bool retryable = status == 0 || status == 401 || status >= 500;
+    if (!retryable) throw *failure;
+    if (attempt == kMaxRetries) {
+      failure->explain(failure->explanation() + "\n(gave up after " + std::to_string(kMaxRetries + 1) + " attempts)");
+      throw *failure;
+    }
+    if (status == 401 && refresh) refresh();
+    log::warn("Upload to Atmos Pro failed ({}), retrying", status == 0 ? std::string("no answer") : "HTTP " + std::to_string(status));
+    std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+  }
+}
+
 }  // namespace
 
 void check_upload_flags(const ParsedArgs& args) {
@@ -280,26 +356,38 @@ void upload_affected(const ParsedArgs& args, const config::CliConfig& cfg, const
         .explain("the token is sent to it: it must be an https URL (plain http only to a loopback address)");
 
   std::string static_token = pro_setting(cfg, env, "ATMOS_PRO_TOKEN", {"token"});
-  Secret token = static_token.empty() ? exchange_oidc_token(cfg, env, transport, api) : Secret(std::move(static_token));
+  bool oidc = static_token.empty();
+  Secret token = oidc ? exchange_oidc_token(cfg, env, transport, api) : Secret(std::move(static_token));
 
-  aws::HttpRequest req;
-  req.method = "POST";
-  req.url = api + "/affected-stacks";
-  req.headers.add("Authorization", "Bearer " + token.reveal());
-  req.headers.add("Content-Type", "application/json");
-  req.headers.add("User-Agent", user_agent());
-  req.body = to_json(Value::ordered_map({{"head_sha", Value(head_sha)},
-                                         {"base_sha", Value(run.base_sha)},
-                                         {"repo_url", Value(repo.url)},
-                                         {"repo_name", Value(repo.name)},
-                                         {"repo_owner", Value(repo.owner)},
-                                         {"repo_host", Value(repo.host)},
-                                         {"stacks", stripped}}),
-                     JsonStyle::Compact);
-  log::debug("Uploading affected components and stacks to {}", req.url);
-  aws::HttpResponse resp = send(transport, req, "failed to upload stacks");
-  if (resp.status < 200 || resp.status >= 300) throw api_error("failed to upload stacks", resp);
-  std::fprintf(stderr, "Uploaded %zu affected component(s) to Atmos Pro\n", stripped.is_list() ? stripped.as_list().size() : 0);
+  Value meta = Value::ordered_map({{"head_sha", Value(head_sha)},
+                                   {"base_sha", Value(run.base_sha)},
+                                   {"repo_url", Value(repo.url)},
+                                   {"repo_name", Value(repo.name)},
+                                   {"repo_owner", Value(repo.owner)},
+                                   {"repo_host", Value(repo.host)},
+                                   {"stacks", Value::list({})}});
+  Value max = cfg.get({"settings", "pro", "max_payload_bytes"});
+  std::size_t max_bytes = max.is_number() && max.as_int() > 0 ? static_cast<std::size_t>(max.as_int()) : kDefaultMaxPayloadBytes;
+  const List& items = stripped.is_list() ? stripped.as_list() : List();
+  std::vector<List> chunks = chunk_items(items, to_json(meta, JsonStyle::Compact).size(), max_bytes);
+  std::string batch_id = chunks.size() > 1 ? random_uuid() : "";
+  auto refresh = [&] { token = exchange_oidc_token(cfg, env, transport, api); };
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    Value body = meta.with("stacks", Value::list(std::move(chunks[i])));
+    if (!batch_id.empty())
+      body = body.with("batch_id", Value(batch_id))
+                 .with("batch_index", Value(static_cast<std::int64_t>(i)))
+                 .with("batch_total", Value(static_cast<std::int64_t>(chunks.size())));
+    try {
+      post_with_retries(transport, api + "/affected-stacks", token, to_json(body, JsonStyle::Compact), oidc ? refresh : std::function<void()>());
+    } catch (Error& e) {
+      if (!batch_id.empty())
+        e.explain("failed to send chunk " + std::to_string(i + 1) + "/" + std::to_string(chunks.size()) + " (batch_id=" + batch_id +
+                  "): " + e.explanation());
+      throw;
+    }
+  }
+  std::fprintf(stderr, "Uploaded %zu affected component(s) to Atmos Pro\n", items.size());
 }
 
 }  // namespace atmos::cli

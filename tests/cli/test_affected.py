@@ -410,7 +410,8 @@ class Affected(unittest.TestCase):
 
     def pro_server(self, responses):
         """A stand-in for Atmos Pro (and GitHub's ID token endpoint) on a free loopback port: `responses` maps a
-        path (without the query) to (status, body); every request is recorded."""
+        path (without the query) to (status, body), or to a list of them answered in turn (the last one repeats);
+        every request is recorded."""
         requests = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -418,7 +419,11 @@ class Affected(unittest.TestCase):
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length).decode() if length else ""
                 requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
-                status, answer = responses.get(self.path.split("?")[0], (404, "{}"))
+                answers = responses.get(self.path.split("?")[0], (404, "{}"))
+                if isinstance(answers, list):
+                    status, answer = answers.pop(0) if len(answers) > 1 else answers[0]
+                else:
+                    status, answer = answers
                 data = answer.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -528,6 +533,19 @@ class Affected(unittest.TestCase):
         expected["base_sha"] = self.rev("main")
         self.assertEqual(json.loads(requests[2]["body"]), expected)
 
+        # A 401 makes a fresh exchange of a fresh ID token, then the upload is tried again.
+        url2, requests2 = self.pro_server({"/token": (200, '{"value":"id-jwt-secret"}'),
+                                           "/api/v1/auth/github-oidc": [(200, '{"success":true,"data":{"token":"pro-jwt-1"}}'),
+                                                                        (200, '{"success":true,"data":{"token":"pro-jwt-2"}}')],
+                                           "/api/v1/affected-stacks": [(401, '{"success":false}'), (200, "{}")]})
+        retry_env = dict(full, ACTIONS_ID_TOKEN_REQUEST_URL=url2 + "/token", ATMOS_PRO_BASE_URL=url2)
+        p = subprocess.run([BINARY, "describe", "affected", "--upload"], cwd=self.repo, env=retry_env, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([r["path"].split("?")[0] for r in requests2],
+                         ["/token", "/api/v1/auth/github-oidc", "/api/v1/affected-stacks"] * 2)
+        self.assertEqual([r["headers"]["Authorization"] for r in requests2 if "affected-stacks" in r["path"]],
+                         ["Bearer pro-jwt-1", "Bearer pro-jwt-2"])
+
         # A push cannot be correlated with a check run: refused before anything is sent.
         with open(event, "w") as f:
             json.dump({"before": self.rev("main")}, f)
@@ -538,6 +556,43 @@ class Affected(unittest.TestCase):
         self.assertIn('detected CI event "push", but Atmos Pro only supports pull_request, pull_request_target, and '
                       "merge_group events", p.stderr)
         self.assertEqual(len(requests), 3)
+
+    def test_upload_deleted_entries_and_batches(self):
+        self.upload_setup()
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.git("rm", "-q", "stacks/orgs/acme/plat/sandbox/us-east-2.yaml")
+        url, requests = self.pro_server({"/api/v1/affected-stacks": [(503, "{}"), (200, "{}")]})
+        env = {"ATMOS_PRO_TOKEN": "tok-secret-123", "ATMOS_PRO_BASE_URL": url}
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(requests), 2)  # the 503 was tried again
+        whole = json.loads(requests[1]["body"])
+        stacks = whole["stacks"]
+        self.assertEqual([(a["component"], a["stack"], a.get("deleted"), a.get("deletion_type")) for a in stacks],
+                         [("vpc", s, None, None) for s in ALL_STACKS if s != "plat-use2-sandbox"] +
+                         [("dns-zone", "plat-use2-sandbox", True, "stack"), ("vpc", "plat-use2-sandbox", True, "stack")])
+        self.assertEqual(list(stacks[-1])[-3:], ["settings", "deleted", "deletion_type"])
+        self.assertNotIn("batch_id", whole)
+
+        # Over settings.pro.max_payload_bytes the list goes in chunks sized by the average entry, as upstream.
+        max_bytes = 1500
+        self.append("atmos.yaml", f"\nsettings:\n  pro:\n    max_payload_bytes: {max_bytes}\n")
+        url, requests = self.pro_server({"/api/v1/affected-stacks": (200, "{}")})
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=dict(env, ATMOS_PRO_BASE_URL=url))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        compact = lambda v: len(json.dumps(v, separators=(",", ":")))
+        overhead = compact(dict(whole, stacks=[]))
+        per_chunk = (max_bytes - overhead - 200) // (compact(stacks) // len(stacks))
+        bodies = [json.loads(r["body"]) for r in requests]
+        total = -(-len(stacks) // per_chunk)
+        self.assertGreater(total, 1)
+        self.assertEqual([(b["batch_index"], b["batch_total"], len(b["stacks"])) for b in bodies],
+                         [(i, total, min(per_chunk, len(stacks) - i * per_chunk)) for i in range(total)])
+        self.assertRegex(bodies[0]["batch_id"], r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        self.assertEqual({b["batch_id"] for b in bodies}, {bodies[0]["batch_id"]})
+        self.assertEqual([a for b in bodies for a in b["stacks"]], stacks)
+        self.assertEqual(list(bodies[0])[-4:], ["stacks", "batch_id", "batch_index", "batch_total"])
+        self.assertIn(f"Uploaded {len(stacks)} affected component(s) to Atmos Pro", p.stderr)
 
     def test_upload_errors(self):
         self.upload_setup()
@@ -561,8 +616,10 @@ class Affected(unittest.TestCase):
             (dict(token, ATMOS_PRO_ENDPOINT="forbidden"),
              ["failed to upload stacks", "Atmos Pro answered HTTP 403: repository not allowed", "trace_id: t-1",
               "Permissions are configured per repository"]),
-            (dict(token, ATMOS_PRO_ENDPOINT="broken"), ["failed to upload stacks", "Atmos Pro answered HTTP 500: the answer is not JSON"]),
-            (dict(token, ATMOS_PRO_BASE_URL="http://127.0.0.1:9"), ["failed to upload stacks", "failed to make request"]),
+            (dict(token, ATMOS_PRO_ENDPOINT="broken"), ["failed to upload stacks", "Atmos Pro answered HTTP 500: the answer is not JSON",
+                                                         "(gave up after 4 attempts)"]),
+            (dict(token, ATMOS_PRO_BASE_URL="http://127.0.0.1:9"), ["failed to upload stacks", "failed to make request",
+                                                                    "(gave up after 4 attempts)"]),
             (dict(token, ATMOS_PRO_BASE_URL="http://example.com"), ["invalid Atmos Pro base URL 'http://example.com'"]),
         ]
         for env, messages in cases:
@@ -583,8 +640,9 @@ class Affected(unittest.TestCase):
         self.git("remote", "add", "origin", "/srv/git/infra")
         p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=token)
         self.assertIn("failed to parse the repository URL '/srv/git/infra'", p.stderr)
+        # A 403 is final; a 5xx is tried again after 1, 2 and 4 seconds.
         self.assertEqual([r["path"] for r in requests if "affected-stacks" in r["path"]],
-                         ["/forbidden/affected-stacks", "/broken/affected-stacks"])
+                         ["/forbidden/affected-stacks"] + ["/broken/affected-stacks"] * 4)
 
     def terraform(self, *args):
         return self.run_atmos("terraform", *args, env={"ATMOS_IDENTITY": "false", "CHECKPOINT_DISABLE": "1",
