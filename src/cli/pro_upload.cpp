@@ -165,13 +165,14 @@ aws::HttpResponse send(aws::HttpTransport& transport, const aws::HttpRequest& re
   }
 }
 
-std::string user_agent() { return std::string("atmos/") + ATMOS_VERSION_STRING + " (linux; " +
 #if defined(__aarch64__)
-                                  "arm64"
+constexpr const char* kArch = "arm64";
 #else
-                                  "amd64"
+constexpr const char* kArch = "amd64";
 #endif
-                                  + ")"; }
+
+// upstream's `atmos/<version> (<os>; <arch>)`.
+std::string user_agent() { return std::string("atmos/") + ATMOS_VERSION_STRING + " (linux; " + kArch + ")"; }
 
 // A GitHub Actions ID token exchanged for an Atmos Pro token (POST <api>/auth/github-oidc).
 Secret exchange_oidc_token(const config::CliConfig& cfg, const Environment& env, aws::HttpTransport& transport, const std::string& api) {

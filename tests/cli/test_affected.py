@@ -515,7 +515,7 @@ class Affected(unittest.TestCase):
             json.dump({"pull_request": {"base": {"ref": "main"}, "head": {"sha": "f" * 40}}}, f)
         env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event,
                "ACTIONS_ID_TOKEN_REQUEST_URL": url + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-secret",
-               "ATMOS_PRO_WORKSPACE_ID": "ws-1", "ATMOS_PRO_BASE_URL": url}
+               "ATMOS_PRO_WORKSPACE_ID": "ws-1", "ATMOS_PRO_BASE_URL": url, "ATMOS_LOGS_LEVEL": "Trace"}
         full = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost", **env)
         full.pop("ATMOS_PRO_TOKEN", None)
         p = subprocess.run([BINARY, "describe", "affected", "--upload"], cwd=self.repo, env=full, capture_output=True, text=True)
