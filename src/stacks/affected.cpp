@@ -97,7 +97,6 @@ class Finder {
       std::string atlantis = names_.atlantis_project(name, section);
       if (!spacelift.empty()) m.emplace_back("spacelift_stack", Value(spacelift));
       if (!atlantis.empty()) m.emplace_back("atlantis_project", Value(atlantis));
-      if (admin_stacks && req_.include_spacelift_admin_stacks) add_admin_stack(stack, name, section);
     }
     m.emplace_back("affected", Value(reason));
     m.emplace_back("affected_all", Value::list({Value(reason)}));
@@ -107,6 +106,7 @@ class Finder {
     m.emplace_back("included_in_dependents", Value(false));
     m.emplace_back("settings", settings_value(section));
     items_.emplace(key, Value::ordered_map(std::move(m)));
+    if (type == "terraform" && admin_stacks && req_.include_spacelift_admin_stacks) add_admin_stack(stack, name, section);
   }
 
   // upstream's addAffectedSpaceliftAdminStack: the instance's `settings.spacelift.admin_stack_selector` names

@@ -443,6 +443,12 @@ class Affected(unittest.TestCase):
                                              ("vpc", "plat-use2-dev", "plat-use2-dev-vpc", None)])
         self.assertEqual(items[0]["affected_all"], ["stack.settings.spacelift.admin_stack_selector"])
         self.assertEqual(items[0]["component_path"], "components/terraform/vpc")
+        # An admin stack affected on its own too lists both reasons once.
+        self.replace("stacks/orgs/acme/core/auto/us-east-2.yaml", "name: admin", "name: admin2")
+        items = self.affected("--include-spacelift-admin-stacks")
+        self.assertEqual([(a["component"], a["stack"], a["affected_all"]) for a in items],
+                         [("admin", "core-use2-auto", ["stack.vars", "stack.settings.spacelift.admin_stack_selector"]),
+                          ("vpc", "plat-use2-dev", ["stack.vars"])])
         self.replace("stacks/orgs/acme/core/auto/us-east-2.yaml", "workspace_enabled: true", "workspace_enabled: false")
         p = self.run_atmos("describe", "affected", "--base", "main", "--include-spacelift-admin-stacks")
         self.assertEqual(p.returncode, 1)
