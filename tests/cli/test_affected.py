@@ -81,6 +81,10 @@ class Affected(unittest.TestCase):
         full_env = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost",
                         ATMOS_LOGS_LEVEL="Warning", **(env or {}))
         full_env.pop("GITHUB_ACTIONS", None)
+        for name in ("ATMOS_PRO_TOKEN", "ATMOS_PRO_BASE_URL", "ATMOS_PRO_ENDPOINT", "ATMOS_PRO_WORKSPACE_ID",
+                     "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
+            if name not in (env or {}):
+                full_env.pop(name, None)
         return subprocess.run([BINARY, *args], cwd=cwd or self.repo, env=full_env, capture_output=True, text=True, timeout=120)
 
     def affected(self, *args):
@@ -546,6 +550,16 @@ class Affected(unittest.TestCase):
         self.assertEqual([r["path"] for r in requests2], ["/api/v2/affected-stacks"])
         self.assertEqual(json.loads(requests2[0]["body"])["repo_url"], "https://github.com/acme/infra.git")
         self.assertNotIn("tok-secret-123", p.stdout + p.stderr)
+        # The token and the base URL from atmos.yaml; --file writes what is sent.
+        url3, requests3 = self.pro_server({"/api/v2/affected-stacks": (200, "{}")})
+        self.append("atmos.yaml", f"    token: cfg-token-secret\n    base_url: {url3}\n")
+        dest = os.path.join(self.tmp, "sent.json")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", "--file", dest)
+        self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        with open(dest) as f:
+            self.assertEqual(json.load(f), self.expected_upload(self.rev("HEAD"))["stacks"])
+        self.assertEqual([r["headers"]["Authorization"] for r in requests3], ["Bearer cfg-token-secret"])
+        self.assertNotIn("cfg-token-secret", p.stderr)
         self.git("remote", "set-url", "origin", "https://x-access-token:ghs_remote_secret@github.com/")
         p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=env)
         self.assertIn("failed to parse the repository URL 'https://github.com/'", p.stderr)
@@ -566,6 +580,7 @@ class Affected(unittest.TestCase):
                "ATMOS_PRO_WORKSPACE_ID": "ws-1", "ATMOS_PRO_BASE_URL": url, "ATMOS_LOGS_LEVEL": "Trace"}
         full = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost", **env)
         full.pop("ATMOS_PRO_TOKEN", None)
+        full.pop("ATMOS_PRO_ENDPOINT", None)
         p = subprocess.run([BINARY, "describe", "affected", "--upload"], cwd=self.repo, env=full, capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         for secret in ("req-secret", "id-jwt-secret", "pro-jwt-secret"):
