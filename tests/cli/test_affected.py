@@ -262,6 +262,11 @@ class Affected(unittest.TestCase):
         self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
         with open(dest) as f:
             self.assertEqual(self.triples(json.load(f)), [("tgw", "core-use2-network", "component")])
+        # upstream's documented filters: select with comparisons over the list
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--query",
+                           '[.[] | select(.affected == "component" or .stack == "plat-use2-dev") | .stack_slug]')
+        self.assertEqual(json.loads(p.stdout), ["core-use2-network-tgw", "plat-use2-dev-vpc"], p.stderr)
 
     def test_repo_path_and_ref(self):
         base_clone = os.path.join(self.tmp, "base")
@@ -733,6 +738,10 @@ class Affected(unittest.TestCase):
         p = self.terraform("plan", "--query", ".vars.amazon_side_asn", "--dry-run")
         self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
                                                      "   atmos terraform plan tgw -s core-use2-network"])
+        # upstream's documented form: a comparison selects the instances where it is true
+        p = self.terraform("plan", "--query", '.vars.stage == "prod" and .vars.name == "vpc"', "--dry-run")
+        self.assertEqual(p.stdout.splitlines()[1:], ["1. vpc in plat-use2-prod as (none)",
+                                                     "   atmos terraform plan vpc -s plat-use2-prod"], p.stderr)
         self.append("components/terraform/tgw/main.tf", "\n# changed\n")
         p = self.terraform("apply", "--affected", "--base", "main", "--dry-run", "--", "-auto-approve")
         self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
