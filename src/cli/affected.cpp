@@ -10,8 +10,10 @@
 #include <optional>
 #include <set>
 
+#include "aws/curl_transport.hpp"
 #include "cli/context.hpp"
 #include "cli/matrix.hpp"
+#include "cli/pro_upload.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -255,11 +257,12 @@ const std::vector<FlagSpec>& affected_flags() {
                                               {"skip", 0, false},
                                               {"identity", 'i', false},
                                               {"exclude-locked", 0, true},
-                                              {"verbose", 0, true}};
+                                              {"verbose", 0, true},
+                                              {"include-spacelift-admin-stacks", 0, true}};
   return flags;
 }
 
-Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, stacks::StackEngine& engine) {
+Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, stacks::StackEngine& engine, AffectedRun* run) {
   stacks::GitBaseRequest req;
   req.cwd = fs::current_path().string();
   req.base = args.get("base");
@@ -345,24 +348,38 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   }
   areq.cwd = fs::current_path().string();
   areq.stack = args.get("stack");
-  areq.include_settings = args.flag("include-settings");
-  areq.include_dependents = args.flag("include-dependents");
+  // --upload always sends dependents and settings (upstream's describe_affected.go).
+  areq.include_settings = args.flag("include-settings") || args.flag("upload");
+  areq.include_dependents = args.flag("include-dependents") || args.flag("upload");
+  areq.include_spacelift_admin_stacks = args.flag("include-spacelift-admin-stacks");
   areq.exclude_locked = args.flag("exclude-locked");
   Value sections = cfg.get({"describe", "affected", "sections"});
   if (sections.is_list())
     for (const Value& v : sections.as_list())
       if (v.is_string()) areq.sections.push_back(v.as_string());
+  if (run) *run = {git.root(), git.head_sha(), git.base_sha()};
   return stacks::find_affected(cfg, areq);
 }
 
 int describe_affected(const std::vector<std::string>& argv) {
-  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"file", 0, false}, {"output-file", 0, false}, {"query", 'q', false}}));
+  ParsedArgs args = parse_args(argv, with_flags({{"format", 'f', false}, {"file", 0, false}, {"output-file", 0, false}, {"query", 'q', false},
+                                                 {"upload", 0, true}}));
   if (!args.positionals.empty())
     throw Error(ErrorKind::Usage, "unknown command \"" + args.positionals[0] + "\" for \"atmos describe affected\"");
+  check_upload_flags(args);
   config::CliConfig cfg = load_config(args);
   stacks::StackEngine& engine = process_engine(cfg);
   install_functions(engine, cfg, args);
-  return emit(args, compute_affected(args, cfg, engine), "json", true);
+  AffectedRun run;
+  Value affected = compute_affected(args, cfg, engine, &run);
+  if (!args.flag("upload")) return emit(args, affected, "json", true);
+  // The stripped list is what is sent; it is printed only with --verbose or written with --file, as upstream.
+  Value stripped = strip_affected_for_upload(affected);
+  if (args.flag("verbose") || args.has("file")) emit(args, stripped, "json", false);
+  ProcessEnvironment env;
+  aws::CurlTransport transport(env);
+  upload_affected(args, cfg, env, transport, run, stripped);
+  return 0;
 }
 
 int describe_dependents(const std::vector<std::string>& argv) {
@@ -375,13 +392,14 @@ int describe_dependents(const std::vector<std::string>& argv) {
   install_functions(engine, cfg, args);
   stacks::StackComponent sc = engine.find_component(args.positionals[0], args.get("stack"));
   stacks::DependencyGraph graph(engine.describe_stacks({}));
+  stacks::IntegrationNames names(cfg);
   List out;
   std::size_t i = graph.find(sc.component, sc.stack);
   if (i != stacks::DependencyGraph::npos) {
     std::vector<std::string> cycle = graph.cycle_from(i);
     if (!cycle.empty()) stacks::throw_cycle(cycle);
     for (std::size_t d : graph.dependents(i))
-      out.push_back(stacks::dependent_value(cfg, graph.instances()[d], args.flag("include-settings")));
+      out.push_back(stacks::dependent_value(cfg, graph.instances()[d], args.flag("include-settings"), names));
   }
   return emit(args, Value::list(std::move(out)), "json", false);
 }

@@ -153,6 +153,7 @@ std::vector<HelpCommand> build_tree() {
       {"include-dependents", 0, "", "Add each affected instance's dependents (settings.depends_on)", "false"},
       {"include-settings", 0, "", "Add each instance's settings section", "false"},
       {"exclude-locked", 0, "", "Leave out instances with metadata.locked: true", "false"},
+      {"include-spacelift-admin-stacks", 0, "", "Add the Spacelift admin stacks (settings.spacelift.admin_stack_selector) of affected instances", "false"},
       kStack, kTemplates, kFunctions, kSkip, kIdentity,
       {"verbose", 0, "", "Print the compared commits on stderr", "false"}};
   auto with = [](std::vector<HelpFlag> a, std::vector<HelpFlag> b) {
@@ -162,7 +163,8 @@ std::vector<HelpCommand> build_tree() {
   const HelpFlag output_file{"output-file", 0, "string", "With --format matrix: append matrix=<json> and count=<n> to this file ($GITHUB_OUTPUT)", ""};
   t.push_back({"describe affected", "Show the component instances a change touches, compared with a base commit",
                "describe affected [flags]",
-               with(affected_base, {{"format", 'f', "string", "Output format: json, yaml or matrix", "json"}, kFile, output_file, kQuery}),
+               with(affected_base, {{"format", 'f', "string", "Output format: json, yaml or matrix", "json"}, kFile, output_file, kQuery,
+                                   {"upload", 0, "", "Upload the affected list (with dependents and settings) to Atmos Pro", "false"}}),
                {"atmos describe affected --base main", "atmos describe affected --format matrix --output-file $GITHUB_OUTPUT"}});
   t.push_back({"describe dependents", "Show the component instances that depend on a component in a stack",
                "describe dependents <component> -s <stack> [flags]",

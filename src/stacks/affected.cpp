@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "core/error.hpp"
 #include "core/glob.hpp"
+#include "stacks/integrations.hpp"
 #include "stacks/terraform_module.hpp"
 
 namespace atmos::stacks {
@@ -41,7 +43,7 @@ bool under(const std::string& file, const std::string& dir) {
 
 class Finder {
  public:
-  Finder(const config::CliConfig& cfg, const AffectedRequest& req) : cfg_(cfg), req_(req) {}
+  Finder(const config::CliConfig& cfg, const AffectedRequest& req) : cfg_(cfg), req_(req), names_(cfg) {}
 
   Value run() {
     std::vector<std::string> order;  // "stack\0type\0component", in the order found
@@ -74,7 +76,8 @@ class Finder {
   }
 
   void add(const std::string& stack, const std::string& type, const std::string& name, const Value& section,
-           const std::string& reason, const std::string& file = "", const std::string& folder = "") {
+           const std::string& reason, const std::string& file = "", const std::string& folder = "",
+           bool admin_stacks = true) {
     std::string key = stack + '\0' + type + '\0' + name;
     auto it = items_.find(key);
     if (it != items_.end()) {
@@ -88,15 +91,61 @@ class Finder {
           {"component_type", Value(type)},
           {"component_path", Value(component_path(cfg_, section, name))},
           {"stack", Value(stack)},
-          {"stack_slug", Value(stack_slug(stack, name))},
-          {"affected", Value(reason)},
-          {"affected_all", Value::list({Value(reason)})}};
+          {"stack_slug", Value(stack_slug(stack, name))}};
+    if (type == "terraform") {
+      std::string spacelift = names_.spacelift_stack(stack, name, section);
+      std::string atlantis = names_.atlantis_project(name, section);
+      if (!spacelift.empty()) m.emplace_back("spacelift_stack", Value(spacelift));
+      if (!atlantis.empty()) m.emplace_back("atlantis_project", Value(atlantis));
+    }
+    m.emplace_back("affected", Value(reason));
+    m.emplace_back("affected_all", Value::list({Value(reason)}));
     if (!file.empty()) m.emplace_back("file", Value(file));
     if (!folder.empty()) m.emplace_back("folder", Value(folder));
     m.emplace_back("dependents", Value());
     m.emplace_back("included_in_dependents", Value(false));
     m.emplace_back("settings", settings_value(section));
     items_.emplace(key, Value::ordered_map(std::move(m)));
+    if (type == "terraform" && admin_stacks && req_.include_spacelift_admin_stacks) add_admin_stack(stack, name, section);
+  }
+
+  // upstream's addAffectedSpaceliftAdminStack: the instance's `settings.spacelift.admin_stack_selector` names
+  // the Spacelift admin stack that manages it (a component plus context keys); that instance is affected too.
+  // The selector's context keys override the instance's vars to compute the admin stack's name prefix, which
+  // must equal the candidate's own (docs/affected.md#integrations).
+  void add_admin_stack(const std::string& stack, const std::string& name, const Value& section) {
+    Value settings = section.get("settings");
+    Value selector = settings.get("spacelift").get("admin_stack_selector");
+    if (!selector.is_map()) return;
+    std::string admin = str_of(selector.get("component"));
+    Value vars = section.get("vars").is_map() ? section.get("vars") : Value::empty_map();
+    bool any = !admin.empty();
+    for (const char* k : {"namespace", "tenant", "environment", "stage", "region"})
+      if (!str_of(selector.get(k)).empty()) {
+        vars = vars.with(k, Value(str_of(selector.get(k))));
+        any = true;
+      }
+    if (!any) return;
+    std::string admin_prefix = names_.context_prefix(stack, naming_context(selector, admin), vars, settings);
+    for (const auto& [candidate_stack, body] : map_or_empty(req_.current)) {
+      Value terraform = body.get("components").get("terraform");
+      const Value* candidate = terraform.find(admin);
+      if (!candidate || !candidate->is_map() || !candidate->get("vars").is_map()) continue;
+      Value candidate_vars = candidate->get("vars");
+      if (names_.context_prefix(candidate_stack, naming_context(candidate_vars, admin), candidate_vars,
+                                candidate->get("settings")) != admin_prefix)
+        continue;
+      Value spacelift = candidate->get("settings").get("spacelift");
+      if (!spacelift.is_map()) continue;
+      Value enabled = spacelift.get("workspace_enabled");
+      if (!enabled.is_bool() || !enabled.as_bool())
+        throw Error(ErrorKind::Stack, "component '" + name + "' in the stack '" + stack +
+                                          "' has the section 'settings.spacelift.admin_stack_selector' to point to the Spacelift admin component '" +
+                                          admin + "' in the stack '" + candidate_stack +
+                                          "', but that component has Spacelift workspace disabled in the 'settings.spacelift.workspace_enabled' "
+                                          "section and can't be added to the affected stacks");
+      add(candidate_stack, "terraform", admin, *candidate, "stack.settings.spacelift.admin_stack_selector", "", "", false);
+    }
   }
 
   // upstream's resolveComponentSectionChecks: `describe.affected.sections` replaces the defaults; a section
@@ -180,7 +229,7 @@ class Finder {
   }
 
   // Instances in the base that the working tree no longer has (upstream's detectDeletedComponents).
-  void deleted(std::vector<Value>& items) const {
+  void deleted(std::vector<Value>& items) {
     for (const auto& [stack, body] : map_or_empty(req_.base)) {
       if (!req_.stack.empty() && stack != req_.stack) continue;
       const Value* current = req_.current.find(stack);
@@ -200,6 +249,7 @@ class Finder {
             if (!str_of(vars.get(k)).empty()) m.emplace_back(k, Value(str_of(vars.get(k))));
           m.emplace_back("stack", Value(stack));
           m.emplace_back("stack_slug", Value(stack_slug(stack, name)));
+          if (std::string(type) == "terraform" && vars.is_map()) names_.append_if_named(stack, name, section, m);
           m.emplace_back("affected", Value(reason));
           m.emplace_back("affected_all", Value::list({Value(reason)}));
           m.emplace_back("dependents", Value());
@@ -214,6 +264,7 @@ class Finder {
 
   const config::CliConfig& cfg_;
   const AffectedRequest& req_;
+  IntegrationNames names_;
   std::map<std::string, Value> items_;
   std::map<std::string, std::pair<bool, bool>> folder_cache_;
 };
@@ -245,13 +296,14 @@ Value mark_peers(const Value& deps) {
 
 }  // namespace
 
-Value dependents_tree(const config::CliConfig& cfg, const DependencyGraph& graph, std::size_t i, bool include_settings) {
+Value dependents_tree(const config::CliConfig& cfg, const DependencyGraph& graph, std::size_t i, bool include_settings,
+                      IntegrationNames& names) {
   std::vector<std::string> cycle = graph.cycle_from(i);
   if (!cycle.empty()) throw_cycle(cycle);
   List out;
   for (std::size_t d : graph.dependents(i))
-    out.push_back(dependent_value(cfg, graph.instances()[d], include_settings)
-                      .with("dependents", dependents_tree(cfg, graph, d, include_settings)));
+    out.push_back(dependent_value(cfg, graph.instances()[d], include_settings, names)
+                      .with("dependents", dependents_tree(cfg, graph, d, include_settings, names)));
   return Value::list(std::move(out));
 }
 
@@ -259,12 +311,13 @@ Value find_affected(const config::CliConfig& cfg, const AffectedRequest& req) {
   Value affected = Finder(cfg, req).run();
   if (!req.include_dependents) return affected;
   DependencyGraph graph(req.current);
+  IntegrationNames names(cfg);
   List with;
   for (const Value& a : affected.as_list()) {
     std::size_t i = a.get("deleted").is_bool() ? DependencyGraph::npos
                                                 : graph.find(str_of(a.get("component")), str_of(a.get("stack")));
     with.push_back(a.with("dependents", i == DependencyGraph::npos ? Value::list({})
-                                                                   : dependents_tree(cfg, graph, i, req.include_settings)));
+                                                                   : dependents_tree(cfg, graph, i, req.include_settings, names)));
   }
   List out;
   for (std::size_t i = 0; i < with.size(); ++i) {

@@ -9,6 +9,7 @@
 #include "config/cli_config.hpp"
 #include "core/value.hpp"
 #include "stacks/dependents.hpp"
+#include "stacks/integrations.hpp"
 
 namespace atmos::stacks {
 
@@ -20,6 +21,7 @@ struct AffectedRequest {
   std::string stack;                       // only this stack ("" = all)
   bool include_settings = false;
   bool include_dependents = false;
+  bool include_spacelift_admin_stacks = false;  // add the admin stacks of affected instances (admin_stack_selector)
   bool exclude_locked = false;              // skip instances with metadata.locked: true
   std::vector<std::string> sections;        // `describe.affected.sections`: replaces the compared sections
 };
@@ -30,6 +32,7 @@ struct AffectedRequest {
 Value find_affected(const config::CliConfig& cfg, const AffectedRequest& req);
 
 // The dependents tree of instance `i` (nested `dependents`), sorted by stack slug at every level.
-Value dependents_tree(const config::CliConfig& cfg, const DependencyGraph& graph, std::size_t i, bool include_settings);
+Value dependents_tree(const config::CliConfig& cfg, const DependencyGraph& graph, std::size_t i, bool include_settings,
+                      IntegrationNames& names);
 
 }  // namespace atmos::stacks

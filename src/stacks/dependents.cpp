@@ -250,7 +250,7 @@ std::vector<std::string> DependencyGraph::cycle_from(std::size_t start) const {
   return {};
 }
 
-Value dependent_value(const config::CliConfig& cfg, const Instance& in, bool include_settings) {
+Value dependent_value(const config::CliConfig& cfg, const Instance& in, bool include_settings, IntegrationNames& names) {
   Value vars = in.section.get("vars");
   Map m{{"component", Value(in.component)},
         {"component_type", Value(in.component_type)},
@@ -259,6 +259,7 @@ Value dependent_value(const config::CliConfig& cfg, const Instance& in, bool inc
     if (!str_of(vars.get(k)).empty()) m.emplace_back(k, Value(str_of(vars.get(k))));
   m.emplace_back("stack", Value(in.stack));
   m.emplace_back("stack_slug", Value(stack_slug(in.stack, in.component)));
+  if (in.component_type == "terraform") names.append_if_named(in.stack, in.component, in.section, m);
   m.emplace_back("dependents", Value());
   m.emplace_back("included_in_dependents", Value(false));
   Value settings = in.section.get("settings");

@@ -11,6 +11,7 @@
 
 #include "config/cli_config.hpp"
 #include "core/value.hpp"
+#include "stacks/integrations.hpp"
 
 namespace atmos::stacks {
 
@@ -69,8 +70,9 @@ class DependencyGraph {
 };
 
 // A dependent entry as upstream prints it (component, component_type, component_path, namespace, tenant,
-// environment, stage, stack, stack_slug, dependents, included_in_dependents, settings); `dependents` null.
-Value dependent_value(const config::CliConfig& cfg, const Instance& in, bool include_settings);
+// environment, stage, stack, stack_slug, spacelift_stack, atlantis_project, dependents, included_in_dependents,
+// settings); `dependents` null.
+Value dependent_value(const config::CliConfig& cfg, const Instance& in, bool include_settings, IntegrationNames& names);
 
 // Throws Error naming the cycle's members ("a in s1 → b in s1 → a in s1").
 [[noreturn]] void throw_cycle(const std::vector<std::string>& members);

@@ -2,12 +2,14 @@
 """End-to-end checks of `atmos describe affected`, `describe dependents`, `list affected` and
 `list instances --format matrix` in temporary git repositories made from a copy of examples/acme (docs/affected.md).
 Each case asserts the exact affected list. Run: test_affected.py BINARY"""
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 import yaml
@@ -79,6 +81,10 @@ class Affected(unittest.TestCase):
         full_env = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost",
                         ATMOS_LOGS_LEVEL="Warning", **(env or {}))
         full_env.pop("GITHUB_ACTIONS", None)
+        for name in ("ATMOS_PRO_TOKEN", "ATMOS_PRO_BASE_URL", "ATMOS_PRO_ENDPOINT", "ATMOS_PRO_WORKSPACE_ID",
+                     "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
+            if name not in (env or {}):
+                full_env.pop(name, None)
         return subprocess.run([BINARY, *args], cwd=cwd or self.repo, env=full_env, capture_output=True, text=True, timeout=120)
 
     def affected(self, *args):
@@ -368,6 +374,343 @@ class Affected(unittest.TestCase):
         p = self.run_atmos("describe", "affected", "--base", "main", "--include-dependents")
         self.assertEqual(p.returncode, 1)
         self.assertIn("dependency cycle:", p.stderr)
+
+    def integrations_setup(self):
+        """Spacelift and Atlantis settings in the base commit: vpc by the default names and an atlantis.yaml
+        project template, tgw by patterns, dns-zone by an explicit Spacelift stack name."""
+        self.append("atmos.yaml", "\nintegrations:\n  atlantis:\n    project_templates:\n      project-1:\n"
+                                  "        name: \"{tenant}-{environment}-{stage}-{component}\"\n")
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        spacelift:\n          workspace_enabled: true\n"
+                                               "        atlantis:\n          project_template_name: project-1\n")
+        self.append("stacks/catalog/tgw.yaml", "      settings:\n        spacelift:\n          workspace_enabled: true\n"
+                                               "          stack_name_pattern: \"{namespace}-{tenant}-{stage}-{component}\"\n"
+                                               "        atlantis:\n          project_template:\n            name: \"{component}-{stage}\"\n")
+        self.replace("stacks/catalog/dns-zone.yaml", "      settings:\n        depends_on:",
+                     "      settings:\n        spacelift:\n          workspace_enabled: true\n          stack_name: dns-explicit\n"
+                     "        depends_on:")
+        self.git("commit", "-qam", "integrations")
+
+    def names(self, items):
+        return [(a["component"], a["stack"], a.get("spacelift_stack"), a.get("atlantis_project")) for a in items]
+
+    def test_spacelift_stack_and_atlantis_project(self):
+        self.integrations_setup()
+        self.append("stacks/orgs/acme/core/network/us-east-2.yaml", "\nvars:\n  extra: 1\n")
+        items = self.affected()
+        self.assertEqual(self.names(items), [("dns-zone", "core-use2-network", "dns-explicit", None),
+                                             ("tgw", "core-use2-network", "acme-core-network-tgw", "tgw-network"),
+                                             ("vpc", "core-use2-network", "core-use2-network-vpc", "core-use2-network-vpc")])
+        self.assertEqual(list(items[2]), ["component", "component_type", "component_path", "stack", "stack_slug",
+                                          "spacelift_stack", "atlantis_project", "affected", "affected_all", "dependents",
+                                          "included_in_dependents", "settings"])
+        # With stacks.name_pattern the default Spacelift name is the pattern's context prefix plus the component.
+        self.replace("atmos.yaml", 'name_template: "{{ .vars.tenant }}-{{ .vars.environment }}-{{ .vars.stage }}"',
+                     'name_pattern: "{namespace}-{tenant}-{stage}"')
+        items = self.affected()
+        self.assertEqual(self.names(items), [("dns-zone", "acme-core-network", "dns-explicit", None),
+                                             ("tgw", "acme-core-network", "acme-core-network-tgw", "tgw-network"),
+                                             ("vpc", "acme-core-network", "acme-core-network-vpc", "core-use2-network-vpc")])
+        # Stacks named after their files: a Spacelift stack cannot be named, as upstream.
+        self.replace("atmos.yaml", 'name_pattern: "{namespace}-{tenant}-{stage}"', "")
+        p = self.run_atmos("describe", "affected", "--base", "main")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("'stacks.name_template' (or the deprecated 'stacks.name_pattern') needs to be specified in 'atmos.yaml'",
+                      p.stderr)
+
+    def test_integration_names_of_dependents_and_deleted(self):
+        self.integrations_setup()
+        p = self.run_atmos("describe", "dependents", "vpc", "-s", "core-use2-network")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        deps = json.loads(p.stdout)
+        self.assertEqual(self.names(deps), [("dns-zone", "core-use2-network", "dns-explicit", None)])
+        self.assertEqual(list(deps[0])[8:], ["stack_slug", "spacelift_stack", "dependents", "included_in_dependents", "settings"])
+        self.append("stacks/orgs/acme/core/network/us-east-2.yaml", "\nvars:\n  extra: 1\n")
+        items = self.affected("--include-dependents")
+        self.assertEqual(self.names(items[2]["dependents"]), [("dns-zone", "core-use2-network", "dns-explicit", None)])
+        self.git("checkout", "-q", "--", ".")
+        self.git("rm", "-q", "stacks/orgs/acme/core/network/us-east-2.yaml")
+        items = self.affected()
+        self.assertEqual(self.names(items), [("dns-zone", "core-use2-network", "dns-explicit", None),
+                                             ("tgw", "core-use2-network", "acme-core-network-tgw", "tgw-network"),
+                                             ("vpc", "core-use2-network", "core-use2-network-vpc", "core-use2-network-vpc")])
+        self.assertEqual(list(items[2])[7:11], ["stack", "stack_slug", "spacelift_stack", "atlantis_project"])
+        self.assertEqual(items[2]["affected"], "deleted.stack")
+
+    def test_include_spacelift_admin_stacks(self):
+        self.append("stacks/orgs/acme/core/auto/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    admin:\n      metadata:\n        component: vpc\n"
+                    "      settings:\n        spacelift:\n          workspace_enabled: true\n      vars:\n        name: admin\n")
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        spacelift:\n          workspace_enabled: true\n"
+                                               "          admin_stack_selector:\n            component: admin\n"
+                                               "            tenant: core\n            stage: auto\n")
+        self.git("commit", "-qam", "admin stack")
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        max_subnet_count: 2\n")
+        self.assertEqual(self.names(self.affected()), [("vpc", "plat-use2-dev", "plat-use2-dev-vpc", None)])
+        items = self.affected("--include-spacelift-admin-stacks")
+        self.assertEqual(self.names(items), [("admin", "core-use2-auto", "core-use2-auto-admin", None),
+                                             ("vpc", "plat-use2-dev", "plat-use2-dev-vpc", None)])
+        self.assertEqual(items[0]["affected_all"], ["stack.settings.spacelift.admin_stack_selector"])
+        self.assertEqual(items[0]["component_path"], "components/terraform/vpc")
+        # An admin stack affected on its own too lists both reasons once.
+        self.replace("stacks/orgs/acme/core/auto/us-east-2.yaml", "name: admin", "name: admin2")
+        items = self.affected("--include-spacelift-admin-stacks")
+        self.assertEqual([(a["component"], a["stack"], a["affected_all"]) for a in items],
+                         [("admin", "core-use2-auto", ["stack.vars", "stack.settings.spacelift.admin_stack_selector"]),
+                          ("vpc", "plat-use2-dev", ["stack.vars"])])
+        self.replace("stacks/orgs/acme/core/auto/us-east-2.yaml", "workspace_enabled: true", "workspace_enabled: false")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--include-spacelift-admin-stacks")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("component 'vpc' in the stack 'plat-use2-dev' has the section 'settings.spacelift.admin_stack_selector' "
+                      "to point to the Spacelift admin component 'admin' in the stack 'core-use2-auto', but that component has "
+                      "Spacelift workspace disabled", p.stderr)
+
+    def pro_server(self, responses):
+        """A stand-in for Atmos Pro (and GitHub's ID token endpoint) on a free loopback port: `responses` maps a
+        path (without the query) to (status, body), or to a list of them answered in turn (the last one repeats);
+        every request is recorded."""
+        requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def handle_one(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length).decode() if length else ""
+                requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
+                answers = responses.get(self.path.split("?")[0], (404, "{}"))
+                if isinstance(answers, list):
+                    status, answer = answers.pop(0) if len(answers) > 1 else answers[0]
+                else:
+                    status, answer = answers
+                data = answer.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = handle_one
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return f"http://127.0.0.1:{server.server_address[1]}", requests
+
+    def upload_setup(self):
+        """vpc with settings.pro in the base; on a feature branch a committed vars change of vpc in plat-use2-dev,
+        whose dependent is dns-zone there."""
+        self.append("stacks/catalog/vpc.yaml", "      settings:\n        pro:\n          drift_detection:\n            enabled: true\n")
+        self.git("commit", "-qam", "pro settings")
+        self.git("remote", "add", "origin", "https://github.com/acme/infra.git")
+        self.git("update-ref", "refs/remotes/origin/main", "main")
+        self.git("checkout", "-q", "-b", "feature")
+        self.append("stacks/orgs/acme/plat/dev/us-east-2.yaml",
+                    "\ncomponents:\n  terraform:\n    vpc:\n      vars:\n        max_subnet_count: 2\n")
+        self.git("commit", "-qam", "change")
+
+    def rev(self, ref):
+        return subprocess.run(["git", "rev-parse", ref], cwd=self.repo, capture_output=True, text=True, check=True).stdout.strip()
+
+    def expected_upload(self, head_sha):
+        return {"head_sha": head_sha, "base_sha": self.rev("main"), "repo_url": "https://github.com/acme/infra.git",
+                "repo_name": "infra", "repo_owner": "acme", "repo_host": "github.com",
+                "stacks": [{"component": "vpc", "component_type": "", "component_path": "", "stack": "plat-use2-dev",
+                            "stack_slug": "", "affected": "", "affected_all": None,
+                            "dependents": [{"component": "dns-zone", "component_type": "", "component_path": "",
+                                            "stack": "plat-use2-dev", "stack_slug": "", "dependents": [],
+                                            "included_in_dependents": False, "settings": None}],
+                            "included_in_dependents": False, "settings": {"pro": {"drift_detection": {"enabled": True}}}}]}
+
+    def test_upload_with_token(self):
+        self.upload_setup()
+        url, requests = self.pro_server({"/api/v1/affected-stacks": (200, '{"success":true}')})
+        env = {"ATMOS_PRO_TOKEN": "tok-secret-123", "ATMOS_PRO_BASE_URL": url}
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=env)
+        self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        self.assertIn("Uploaded 1 affected component(s) to Atmos Pro", p.stderr)
+        self.assertNotIn("tok-secret-123", p.stderr)
+        self.assertEqual(len(requests), 1)
+        r = requests[0]
+        self.assertEqual((r["method"], r["path"]), ("POST", "/api/v1/affected-stacks"))
+        self.assertEqual(r["headers"]["Authorization"], "Bearer tok-secret-123")
+        self.assertEqual(r["headers"]["Content-Type"], "application/json")
+        self.assertRegex(r["headers"]["User-Agent"], r"^atmos/\S+ \(linux; (amd64|arm64)\)$")
+        body = json.loads(r["body"])
+        self.assertEqual(body, self.expected_upload(self.rev("HEAD")))
+        self.assertEqual(list(body), ["head_sha", "base_sha", "repo_url", "repo_name", "repo_owner", "repo_host", "stacks"])
+        self.assertEqual(list(body["stacks"][0]), ["component", "component_type", "component_path", "stack", "stack_slug",
+                                                   "affected", "affected_all", "dependents", "included_in_dependents", "settings"])
+        # --verbose prints what is sent; a settings.pro.endpoint in atmos.yaml chooses the path; credentials in the
+        # remote's URL are not sent.
+        self.append("atmos.yaml", "\nsettings:\n  pro:\n    endpoint: api/v2\n")
+        self.git("remote", "set-url", "origin", "https://x-access-token:ghs_remote_secret@github.com/acme/infra.git")
+        url2, requests2 = self.pro_server({"/api/v2/affected-stacks": (200, "")})
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", "--verbose",
+                           env=dict(env, ATMOS_PRO_BASE_URL=url2))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout), self.expected_upload(self.rev("HEAD"))["stacks"])
+        self.assertEqual([r["path"] for r in requests2], ["/api/v2/affected-stacks"])
+        self.assertEqual(json.loads(requests2[0]["body"])["repo_url"], "https://github.com/acme/infra.git")
+        self.assertNotIn("tok-secret-123", p.stdout + p.stderr)
+        # The token and the base URL from atmos.yaml; --file writes what is sent.
+        url3, requests3 = self.pro_server({"/api/v2/affected-stacks": (200, "{}")})
+        self.append("atmos.yaml", f"    token: cfg-token-secret\n    base_url: {url3}\n")
+        dest = os.path.join(self.tmp, "sent.json")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", "--file", dest)
+        self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        with open(dest) as f:
+            self.assertEqual(json.load(f), self.expected_upload(self.rev("HEAD"))["stacks"])
+        self.assertEqual([r["headers"]["Authorization"] for r in requests3], ["Bearer cfg-token-secret"])
+        self.assertNotIn("cfg-token-secret", p.stderr)
+        self.git("remote", "set-url", "origin", "https://x-access-token:ghs_remote_secret@github.com/")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=env)
+        self.assertIn("failed to parse the repository URL 'https://github.com/'", p.stderr)
+        self.assertNotIn("ghs_remote_secret", p.stderr)
+
+    def test_upload_with_github_oidc_in_a_pull_request(self):
+        self.upload_setup()
+        self.append("atmos.yaml", "\nci:\n  enabled: true\n")
+        self.git("commit", "-qam", "ci")
+        url, requests = self.pro_server({"/token": (200, '{"value":"id-jwt-secret"}'),
+                                         "/api/v1/auth/github-oidc": (200, '{"success":true,"data":{"token":"pro-jwt-secret"}}'),
+                                         "/api/v1/affected-stacks": (200, '{"success":true}')})
+        event = os.path.join(self.tmp, "event.json")
+        with open(event, "w") as f:
+            json.dump({"pull_request": {"base": {"ref": "main"}, "head": {"sha": "f" * 40}}}, f)
+        env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event,
+               "ACTIONS_ID_TOKEN_REQUEST_URL": url + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-secret",
+               "ATMOS_PRO_WORKSPACE_ID": "ws-1", "ATMOS_PRO_BASE_URL": url, "ATMOS_LOGS_LEVEL": "Trace"}
+        full = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost", **env)
+        full.pop("ATMOS_PRO_TOKEN", None)
+        full.pop("ATMOS_PRO_ENDPOINT", None)
+        p = subprocess.run([BINARY, "describe", "affected", "--upload"], cwd=self.repo, env=full, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for secret in ("req-secret", "id-jwt-secret", "pro-jwt-secret"):
+            self.assertNotIn(secret, p.stdout + p.stderr)
+        self.assertEqual([(r["method"], r["path"]) for r in requests],
+                         [("GET", "/token?api-version=2.0&audience=atmos-pro.com"), ("POST", "/api/v1/auth/github-oidc"),
+                          ("POST", "/api/v1/affected-stacks")])
+        self.assertEqual(requests[0]["headers"]["Authorization"], "bearer req-secret")
+        self.assertEqual(json.loads(requests[1]["body"]), {"token": "id-jwt-secret", "workspaceId": "ws-1"})
+        self.assertNotIn("Authorization", requests[1]["headers"])
+        self.assertEqual(requests[2]["headers"]["Authorization"], "Bearer pro-jwt-secret")
+        expected = self.expected_upload("f" * 40)
+        expected["base_sha"] = self.rev("main")
+        self.assertEqual(json.loads(requests[2]["body"]), expected)
+
+        # A 401 makes a fresh exchange of a fresh ID token, then the upload is tried again.
+        url2, requests2 = self.pro_server({"/token": (200, '{"value":"id-jwt-secret"}'),
+                                           "/api/v1/auth/github-oidc": [(200, '{"success":true,"data":{"token":"pro-jwt-1"}}'),
+                                                                        (200, '{"success":true,"data":{"token":"pro-jwt-2"}}')],
+                                           "/api/v1/affected-stacks": [(401, '{"success":false}'), (200, "{}")]})
+        retry_env = dict(full, ACTIONS_ID_TOKEN_REQUEST_URL=url2 + "/token", ATMOS_PRO_BASE_URL=url2)
+        p = subprocess.run([BINARY, "describe", "affected", "--upload"], cwd=self.repo, env=retry_env, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([r["path"].split("?")[0] for r in requests2],
+                         ["/token", "/api/v1/auth/github-oidc", "/api/v1/affected-stacks"] * 2)
+        self.assertEqual([r["headers"]["Authorization"] for r in requests2 if "affected-stacks" in r["path"]],
+                         ["Bearer pro-jwt-1", "Bearer pro-jwt-2"])
+
+        # A push cannot be correlated with a check run: refused before anything is sent.
+        with open(event, "w") as f:
+            json.dump({"before": self.rev("main")}, f)
+        full["GITHUB_EVENT_NAME"] = "push"
+        p = subprocess.run([BINARY, "describe", "affected", "--upload"], cwd=self.repo, env=full, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("upload requires a supported CI event", p.stderr)
+        self.assertIn('detected CI event "push", but Atmos Pro only supports pull_request, pull_request_target, and '
+                      "merge_group events", p.stderr)
+        self.assertEqual(len(requests), 3)
+
+    def test_upload_deleted_entries_and_batches(self):
+        self.upload_setup()
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.git("rm", "-q", "stacks/orgs/acme/plat/sandbox/us-east-2.yaml")
+        url, requests = self.pro_server({"/api/v1/affected-stacks": [(503, "{}"), (200, "{}")]})
+        env = {"ATMOS_PRO_TOKEN": "tok-secret-123", "ATMOS_PRO_BASE_URL": url}
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(requests), 2)  # the 503 was tried again
+        whole = json.loads(requests[1]["body"])
+        stacks = whole["stacks"]
+        self.assertEqual([(a["component"], a["stack"], a.get("deleted"), a.get("deletion_type")) for a in stacks],
+                         [("vpc", s, None, None) for s in ALL_STACKS if s != "plat-use2-sandbox"] +
+                         [("dns-zone", "plat-use2-sandbox", True, "stack"), ("vpc", "plat-use2-sandbox", True, "stack")])
+        self.assertEqual(list(stacks[-1])[-3:], ["settings", "deleted", "deletion_type"])
+        self.assertNotIn("batch_id", whole)
+
+        # Over settings.pro.max_payload_bytes the list goes in chunks sized by the average entry, as upstream.
+        max_bytes = 1500
+        self.append("atmos.yaml", f"\nsettings:\n  pro:\n    max_payload_bytes: {max_bytes}\n")
+        url, requests = self.pro_server({"/api/v1/affected-stacks": (200, "{}")})
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=dict(env, ATMOS_PRO_BASE_URL=url))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        compact = lambda v: len(json.dumps(v, separators=(",", ":")))
+        overhead = compact(dict(whole, stacks=[]))
+        per_chunk = (max_bytes - overhead - 200) // (compact(stacks) // len(stacks))
+        bodies = [json.loads(r["body"]) for r in requests]
+        total = -(-len(stacks) // per_chunk)
+        self.assertGreater(total, 1)
+        self.assertEqual([(b["batch_index"], b["batch_total"], len(b["stacks"])) for b in bodies],
+                         [(i, total, min(per_chunk, len(stacks) - i * per_chunk)) for i in range(total)])
+        self.assertRegex(bodies[0]["batch_id"], r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        self.assertEqual({b["batch_id"] for b in bodies}, {bodies[0]["batch_id"]})
+        self.assertEqual([a for b in bodies for a in b["stacks"]], stacks)
+        self.assertEqual(list(bodies[0])[-4:], ["stacks", "batch_id", "batch_index", "batch_total"])
+        self.assertIn(f"Uploaded {len(stacks)} affected component(s) to Atmos Pro", p.stderr)
+
+    def test_upload_errors(self):
+        self.upload_setup()
+        url, requests = self.pro_server({
+            "/forbidden/affected-stacks": (403, '{"success":false,"errorMessage":"repository not allowed","traceId":"t-1"}'),
+            "/broken/affected-stacks": (500, "<html>oops</html>"),
+            "/bad-ws/auth/github-oidc": (401, '{"success":false,"errorMessage":"unknown workspace"}'),
+            "/token": (200, '{"value":"id-jwt-secret"}')})
+        token = {"ATMOS_PRO_TOKEN": "tok-secret-123", "ATMOS_PRO_BASE_URL": url}
+        cases = [
+            ({"ATMOS_PRO_BASE_URL": url}, ["failed to create API client", "ATMOS_PRO_TOKEN is not set",
+                                           "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set"]),
+            ({"ATMOS_PRO_BASE_URL": url, "ACTIONS_ID_TOKEN_REQUEST_URL": url + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-secret"},
+             ["workspace ID environment variable is required for OIDC authentication", "ATMOS_PRO_WORKSPACE_ID"]),
+            ({"ATMOS_PRO_BASE_URL": url, "ATMOS_PRO_ENDPOINT": "bad-ws", "ATMOS_PRO_WORKSPACE_ID": "ws-9",
+              "ACTIONS_ID_TOKEN_REQUEST_URL": url + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-secret"},
+             ["failed to exchange OIDC token", "Atmos Pro answered HTTP 401: unknown workspace"]),
+            ({"ATMOS_PRO_BASE_URL": url, "ATMOS_PRO_WORKSPACE_ID": "ws-9",
+              "ACTIONS_ID_TOKEN_REQUEST_URL": "http://example.com/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "req-secret"},
+             ["failed to get GitHub OIDC token", "must be an https URL"]),
+            (dict(token, ATMOS_PRO_ENDPOINT="forbidden"),
+             ["failed to upload stacks", "Atmos Pro answered HTTP 403: repository not allowed", "trace_id: t-1",
+              "Permissions are configured per repository"]),
+            (dict(token, ATMOS_PRO_ENDPOINT="broken"), ["failed to upload stacks", "Atmos Pro answered HTTP 500: the answer is not JSON",
+                                                         "(gave up after 4 attempts)"]),
+            (dict(token, ATMOS_PRO_BASE_URL="http://127.0.0.1:9"), ["failed to upload stacks", "failed to make request",
+                                                                    "(gave up after 4 attempts)"]),
+            (dict(token, ATMOS_PRO_BASE_URL="http://example.com"), ["invalid Atmos Pro base URL 'http://example.com'"]),
+        ]
+        for env, messages in cases:
+            p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=env)
+            self.assertEqual((p.returncode, p.stdout), (1, ""), env)
+            for m in messages:
+                self.assertIn(m, p.stderr, env)
+            for secret in ("tok-secret-123", "req-secret", "id-jwt-secret"):
+                self.assertNotIn(secret, p.stderr)
+        for args, message in ((["--query", ".[0]"], "--upload cannot be combined with --query"),
+                              (["--format", "matrix"], "--upload cannot be combined with --format=matrix")):
+            p = self.run_atmos("describe", "affected", "--base", "main", "--upload", *args, env=token)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(message, p.stderr)
+        self.git("remote", "remove", "origin")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=token)
+        self.assertIn("--upload needs the repository's git remote", p.stderr)
+        self.git("remote", "add", "origin", "/srv/git/infra")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--upload", env=token)
+        self.assertIn("failed to parse the repository URL '/srv/git/infra'", p.stderr)
+        # A 403 is final; a 5xx is tried again after 1, 2 and 4 seconds.
+        self.assertEqual([r["path"] for r in requests if "affected-stacks" in r["path"]],
+                         ["/forbidden/affected-stacks"] + ["/broken/affected-stacks"] * 4)
 
     def terraform(self, *args):
         return self.run_atmos("terraform", *args, env={"ATMOS_IDENTITY": "false", "CHECKPOINT_DISABLE": "1",

@@ -48,6 +48,37 @@ bool acceptable_token_url(const std::string& url) {
   return parts.scheme == "http" && (parts.host == "127.0.0.1" || parts.host == "localhost" || parts.host == "::1");
 }
 
+Secret fetch_github_id_token(aws::HttpTransport& transport, const std::string& request_url, std::string request_token,
+                             const std::string& audience) {
+  if (!acceptable_token_url(request_url)) {
+    wipe(request_token);
+    throw oidc_error("ACTIONS_ID_TOKEN_REQUEST_URL must be an https URL (plain http only to a loopback address)");
+  }
+  aws::HttpRequest req;
+  req.method = "GET";
+  req.url = request_url + (request_url.find('?') == std::string::npos ? "?" : "&") + "audience=" + aws::uri_encode(audience);
+  req.headers.add("Authorization", "bearer " + request_token);
+  req.headers.add("Accept", "application/json");
+  wipe(request_token);
+  aws::HttpTimeouts timeouts;
+  timeouts.total = std::chrono::seconds(10);
+  aws::HttpResponse resp;
+  try {
+    resp = transport.send(req, timeouts);
+  } catch (const aws::TransportError& e) {
+    throw oidc_error(std::string("cannot reach the token endpoint: ") + e.what());
+  }
+  if (resp.status != 200) throw oidc_error("OIDC endpoint returned status " + std::to_string(resp.status));
+  Value body;
+  try {
+    body = parse_json(resp.body);
+  } catch (const std::exception&) {
+    throw oidc_error("the token endpoint's answer is not JSON");
+  }
+  if (!body.get("value").is_string() || body.get("value").as_string().empty()) throw oidc_error("empty token in OIDC response");
+  return Secret(body.get("value").as_string());
+}
+
 GithubOidcProvider::GithubOidcProvider(const Provider& config, StepContext& context)
     : context_(context), name_(config.name), audience_(config.str({"spec", "audience"})), region_(config.str({"region"})) {
   if (audience_.empty()) audience_ = "sts.amazonaws.com";
@@ -68,31 +99,7 @@ Credentials GithubOidcProvider::authenticate(const AuthOptions&) {
     std::string url = env.get_or("ACTIONS_ID_TOKEN_REQUEST_URL", "");
     if (token.empty()) throw oidc_error("ACTIONS_ID_TOKEN_REQUEST_TOKEN not found - ensure job has 'id-token: write' permission");
     if (url.empty()) throw oidc_error("ACTIONS_ID_TOKEN_REQUEST_URL not found - ensure job has 'id-token: write' permission");
-    if (!acceptable_token_url(url))
-      throw oidc_error("ACTIONS_ID_TOKEN_REQUEST_URL must be an https URL (plain http only to a loopback address)");
-    aws::HttpRequest req;
-    req.method = "GET";
-    req.url = url + (url.find('?') == std::string::npos ? "?" : "&") + "audience=" + aws::uri_encode(audience_);
-    req.headers.add("Authorization", "bearer " + token);
-    req.headers.add("Accept", "application/json");
-    wipe(token);
-    aws::HttpTimeouts timeouts;
-    timeouts.total = std::chrono::seconds(10);
-    aws::HttpResponse resp;
-    try {
-      resp = context_.world.transport.send(req, timeouts);
-    } catch (const aws::TransportError& e) {
-      throw oidc_error(std::string("cannot reach the token endpoint: ") + e.what());
-    }
-    if (resp.status != 200) throw oidc_error("OIDC endpoint returned status " + std::to_string(resp.status));
-    Value body;
-    try {
-      body = parse_json(resp.body);
-    } catch (const std::exception&) {
-      throw oidc_error("the token endpoint's answer is not JSON");
-    }
-    if (!body.get("value").is_string() || body.get("value").as_string().empty()) throw oidc_error("empty token in OIDC response");
-    out.token = Secret(body.get("value").as_string());
+    out.token = fetch_github_id_token(context_.world.transport, url, std::move(token), audience_);
   }
   auto exp = jwt_expiry(out.token.reveal());
   out.expiration = exp ? *exp - kJwtSkew : aws::TimePoint{};

@@ -24,4 +24,10 @@ class GithubOidcProvider final : public CredentialProvider {
 // The request URL must be https with a host, or plain http to a loopback address.
 bool acceptable_token_url(const std::string& url);
 
+// The GitHub Actions ID token for `audience`, fetched from `request_url` with `request_token` (the values of
+// ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN; the token is wiped). Throws Error
+// ("authentication failed", explained as "GitHub OIDC: …", never with the token).
+Secret fetch_github_id_token(aws::HttpTransport& transport, const std::string& request_url, std::string request_token,
+                             const std::string& audience);
+
 }  // namespace atmos::auth
