@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "stacks/git_fetch.hpp"
+
 namespace atmos::stacks {
 
 struct GitBaseRequest {
@@ -14,6 +16,8 @@ struct GitBaseRequest {
   std::string repo_path;  // an already-cloned base: its HEAD is the base (--repo-path)
   bool merge_base = false;  // use the merge-base of HEAD and `base` (a pull request's fork point)
   std::string fallback;     // tried when `base` does not resolve (CI: the pull request's base SHA)
+  bool clone_target_ref = false;  // fetch `base` from the `origin` remote first (--clone-target-ref)
+  GitFetchRequest fetch;          // SSH key and timeout of that fetch (its `base` is filled from `base`)
 };
 
 class GitBase {
