@@ -4,6 +4,8 @@
 #include <libssh2.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <cerrno>
@@ -15,6 +17,7 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -62,20 +65,28 @@ bool is_ssh_url(const std::string& url) {
          (slash == std::string::npos || colon < slash);
 }
 
-// Is the private key in `text` encrypted? PEM marks it in a header ("Proc-Type: 4,ENCRYPTED", "BEGIN ENCRYPTED
-// PRIVATE KEY"); the OpenSSH format names its cipher right after the "openssh-key-v1\0" magic.
-bool key_is_encrypted(const std::string& text) {
-  if (text.find("ENCRYPTED") != std::string::npos) return true;
+struct KeyInfo {
+  bool encrypted = false;
+  bool rsa = false;
+};
+
+// What a private key file says about itself. PEM marks encryption in a header ("Proc-Type: 4,ENCRYPTED", "BEGIN
+// ENCRYPTED PRIVATE KEY") and RSA in its label; the OpenSSH format names its cipher right after the
+// "openssh-key-v1\0" magic, and its public key (never encrypted) starts with the key type.
+KeyInfo inspect_key(const std::string& text) {
+  KeyInfo info;
+  info.encrypted = text.find("ENCRYPTED") != std::string::npos;
+  info.rsa = text.find("BEGIN RSA PRIVATE KEY") != std::string::npos;
   static const std::string kOpenSsh = "-----BEGIN OPENSSH PRIVATE KEY-----";
   std::size_t begin = text.find(kOpenSsh);
-  if (begin == std::string::npos) return false;
+  if (begin == std::string::npos) return info;
   static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string bytes;
   unsigned int acc = 0;
   int bits = 0;
-  for (std::size_t i = begin + kOpenSsh.size(); i < text.size() && bytes.size() < 64; ++i) {
-    std::size_t v = kAlphabet.find(text[i]);
+  for (std::size_t i = begin + kOpenSsh.size(); i < text.size() && bytes.size() < 256; ++i) {
     if (text[i] == '-' || text[i] == '=') break;
+    std::size_t v = kAlphabet.find(text[i]);
     if (v == std::string::npos) continue;
     acc = (acc << 6) | static_cast<unsigned int>(v);
     bits += 6;
@@ -85,10 +96,12 @@ bool key_is_encrypted(const std::string& text) {
     }
   }
   static const std::string kMagic("openssh-key-v1\0", 15);
-  if (bytes.size() < kMagic.size() + 4 || bytes.compare(0, kMagic.size(), kMagic) != 0) return false;
+  if (bytes.size() < kMagic.size() + 4 || bytes.compare(0, kMagic.size(), kMagic) != 0) return info;
   std::size_t len = 0;
   for (int i = 0; i < 4; ++i) len = (len << 8) | static_cast<unsigned char>(bytes[kMagic.size() + i]);
-  return bytes.compare(kMagic.size() + 4, len, "none") != 0;
+  info.encrypted = bytes.compare(kMagic.size() + 4, len, "none") != 0;
+  info.rsa = bytes.find(std::string("\0\0\0\7ssh-rsa", 11)) != std::string::npos;
+  return info;
 }
 
 // The known_hosts files host keys are checked against, as upstream's go-git does: the colon-separated list in
@@ -106,8 +119,10 @@ std::vector<std::string> known_hosts_files() {
   return out;
 }
 
-// Interrupts the fetching thread's blocking socket calls once the deadline has passed (libgit2 1.5 has no
-// network timeouts): SIGALRM with a handler installed without SA_RESTART makes connect/recv/poll fail with EINTR.
+// Bounds the fetch in time (libgit2 1.5 has no network timeouts). Once the deadline has passed, the sockets opened
+// since the fetch began are shut down (libssh2 retries interrupted polls, but a shut-down socket reads end-of-file)
+// and the fetching thread gets SIGALRM from a handler installed without SA_RESTART, so a blocking connect() fails
+// with EINTR.
 class Watchdog {
  public:
   explicit Watchdog(int seconds) : deadline_(std::chrono::steady_clock::now() + std::chrono::seconds(seconds)) {
@@ -115,12 +130,15 @@ class Watchdog {
     sa.sa_handler = [](int) {};
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGALRM, &sa, &old_);
+    std::set<int> before = sockets();
     pthread_t target = pthread_self();
-    thread_ = std::thread([this, target] {
+    thread_ = std::thread([this, target, before] {
       std::unique_lock<std::mutex> lock(m_);
       if (cv_.wait_until(lock, deadline_, [this] { return done_; })) return;
       expired_ = true;
       while (!done_) {
+        for (int fd : sockets())
+          if (!before.count(fd)) ::shutdown(fd, SHUT_RDWR);
         pthread_kill(target, SIGALRM);
         cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return done_; });
       }
@@ -140,6 +158,17 @@ class Watchdog {
   bool expired() const { return expired_; }
 
  private:
+  static std::set<int> sockets() {
+    std::set<int> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
+      int fd = std::atoi(e.path().filename().c_str());
+      struct stat st {};
+      if (::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) out.insert(fd);
+    }
+    return out;
+  }
+
   std::chrono::steady_clock::time_point deadline_;
   struct sigaction old_ {};
   std::mutex m_;
@@ -157,6 +186,7 @@ struct FetchState {
   int ssh_attempts = 0;
   bool key_rejected = false;
   std::string host_problem;  // set when the SSH host key is unknown or changed
+  std::string host_fix;
 };
 
 int credentials(git_credential** out, const char*, const char* user_from_url, unsigned int allowed, void* payload) {
@@ -217,6 +247,11 @@ int certificate_check(git_cert* cert, int, const char* host, void* payload) {
   if (hosts) libssh2_knownhost_free(hosts);
   if (session) libssh2_session_free(session);
   if (result == LIBSSH2_KNOWNHOST_CHECK_MATCH) return 0;
+  std::string scan = "`ssh-keyscan" + (port == 22 ? std::string() : " -p " + std::to_string(port)) + " " + host + " >> ~/.ssh/known_hosts`";
+  st->host_fix = result == LIBSSH2_KNOWNHOST_CHECK_MISMATCH
+                     ? "If the server's key really changed, remove the old entry (`ssh-keygen -R '" + where +
+                           "'`) and add the new one after verifying its fingerprint: " + scan
+                     : "Verify the server's fingerprint, then add its key: " + scan + " (or list a file in SSH_KNOWN_HOSTS)";
   st->host_problem = result == LIBSSH2_KNOWNHOST_CHECK_MISMATCH
                          ? "the SSH host key of " + where + " does not match the one in the known_hosts files (" + listed +
                                "): the server changed its key, or someone is intercepting the connection"
@@ -308,6 +343,7 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
     throw Error(ErrorKind::Config, "the `origin` remote of '" + root + "' points at '" + local_path + "', which does not exist")
         .hint("Fix the remote's URL (`git remote set-url origin <url>`), or drop --clone-target-ref");
 
+  bool rsa_key = false;
   if (!req.ssh_key.empty()) {
     std::ifstream in(req.ssh_key, std::ios::binary);
     std::stringstream text;
@@ -317,7 +353,9 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
           .hint("Pass the path of a readable private key file with --ssh-key (or ATMOS_SSH_KEY)");
     std::string content = text.str();
     bool pem = content.find("-----BEGIN ") != std::string::npos && content.find("PRIVATE KEY-----") != std::string::npos;
-    bool encrypted = pem && key_is_encrypted(content);
+    KeyInfo info = inspect_key(content);
+    bool encrypted = pem && info.encrypted;
+    rsa_key = pem && info.rsa;
     std::fill(content.begin(), content.end(), '\0');
     if (!pem)
       throw Error(ErrorKind::Config, "the SSH key '" + req.ssh_key + "' is not a PEM-encoded private key")
@@ -355,16 +393,17 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
                                  "ATMOS_AFFECTED_FETCH_TIMEOUT=<seconds>"));
     if (!st.host_problem.empty())
       return std::move(Error(ErrorKind::Config, what + " `origin` (" + shown + ") failed: " + st.host_problem)
-                           .hint("Verify the server's fingerprint, then add its key: `ssh-keyscan -p " +
-                                 std::to_string(ssh_port(url)) + " <host> >> ~/.ssh/known_hosts` (or list a file in "
-                                 "SSH_KNOWN_HOSTS)"));
+                           .hint(st.host_fix));
     std::string detail = last_git_error();
     if (st.key_rejected || (st.ssh_attempts > 0 && detail.find("Username/PublicKey combination invalid") != std::string::npos)) {
       if (req.ssh_key.empty())
         return std::move(Error(ErrorKind::Auth, "the SSH server of `origin` (" + shown + ") accepted no key of the SSH agent")
                              .hint("Pass the private key the server knows with --ssh-key (or ATMOS_SSH_KEY)"));
-      return std::move(Error(ErrorKind::Auth, "the SSH server of `origin` (" + shown + ") rejected the key '" + req.ssh_key + "'")
-                           .hint("Use the key whose public half is authorised for the repository (a deploy key, or "
+      Error e(ErrorKind::Auth, "the SSH server of `origin` (" + shown + ") rejected the key '" + req.ssh_key + "'");
+      if (rsa_key)
+        e.explain("libssh2 signs with RSA keys using SHA-1 (ssh-rsa), which OpenSSH 8.8 and later refuse unless the "
+                  "server allows it: use an Ed25519 or ECDSA key.");
+      return std::move(e.hint("Use the key whose public half is authorised for the repository (a deploy key, or "
                                  "your account's SSH keys)"));
     }
     if (st.ssh_attempts > 0 && !req.ssh_key.empty() && detail.find("private key") != std::string::npos)
