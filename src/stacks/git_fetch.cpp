@@ -415,7 +415,7 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
                            .hint(req.ssh_key_password.empty() ? "Check that the file is a private key in one of those formats"
                                                               : "Check --ssh-key-password (or ATMOS_SSH_KEY_PASSWORD)"));
     if (st.ssh_attempts > 0 && req.ssh_key.empty())
-      return std::move(Error(ErrorKind::Auth, what + " `origin` (" + shown + ") failed: " + detail)
+      return std::move(Error(ErrorKind::Auth, "the SSH server of `origin` (" + shown + ") needs a key and the SSH agent gave none: " + detail)
                            .hint("Pass the private key the server knows with --ssh-key (or ATMOS_SSH_KEY)"));
     return std::move(Error(ErrorKind::Io, what + " `origin` (" + shown + ") failed: " + detail)
                          .hint("Check the URL and that the repository is reachable (`git ls-remote origin`)"));
