@@ -34,14 +34,18 @@ std::string last_git_error() {
   return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-// The URL as errors show it: the user name and password of an http(s) URL may be a token, so they are left out.
+// The URL as errors show it: the user name of an http(s) URL may be a token and a password may follow any user
+// name, so they are left out.
 std::string display_url(const std::string& url) {
   std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos || url.compare(0, 4, "http") != 0) return url;
+  if (scheme == std::string::npos) return url;
   std::size_t at = url.find('@', scheme + 3);
   std::size_t slash = url.find('/', scheme + 3);
   if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
-  return url.substr(0, scheme + 3) + "***@" + url.substr(at + 1);
+  std::string user = url.substr(scheme + 3, at - scheme - 3);
+  if (url.compare(0, 4, "http") == 0) user = "***";
+  else if (std::size_t colon = user.find(':'); colon != std::string::npos) user = user.substr(0, colon) + ":***";
+  return url.substr(0, scheme + 3) + user + url.substr(at);
 }
 
 // The port of an ssh URL (ssh://[user@]host[:port]/path; the scp-like user@host:path uses 22).

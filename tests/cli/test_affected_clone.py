@@ -201,6 +201,16 @@ class LocalOrigin(Base):
                                          "--ssh-key-password", KEY_PASSWORD),
                           "--ssh-key was given but the `origin` remote 'file://%s' is not an SSH URL" % FIX.origin)
 
+    def test_credentials_in_the_url_are_not_shown(self):
+        repo = FIX.copy(FIX.stale, url="https://x-access-token:ghs_SECRETTOKEN@127.0.0.1:9/acme.git")
+        p = self.run_atmos(repo, "--clone-target-ref")
+        self.assert_error(p, "connecting to `origin` (https://***@127.0.0.1:9/acme.git) failed: ")
+        self.assertNotIn("SECRETTOKEN", p.stderr)
+        repo = FIX.copy(FIX.stale, url="ssh://git:hunter2pass@127.0.0.1:9/acme.git")
+        p = self.run_atmos(repo, "--clone-target-ref")
+        self.assert_error(p, "connecting to `origin` (ssh://git:***@127.0.0.1:9/acme.git) failed: ")
+        self.assertNotIn("hunter2pass", p.stderr)
+
     def test_timeout(self):
         with socket.socket() as silent:  # accepts connections and never says a word
             silent.bind(("127.0.0.1", 0))
