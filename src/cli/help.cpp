@@ -95,6 +95,9 @@ HelpCommand with_many(HelpCommand c) {
       {"ref", 0, "string", "With --affected: deprecated spelling of --base", ""},
       {"sha", 0, "string", "With --affected: deprecated spelling of --base", ""},
       {"repo-path", 0, "string", "With --affected: an already-cloned base repository", ""},
+      {"clone-target-ref", 0, "", "With --affected: fetch the base from the origin remote first", "false"},
+      {"ssh-key", 0, "string", "With --clone-target-ref: private key for an SSH origin (ATMOS_SSH_KEY)", ""},
+      {"ssh-key-password", 0, "string", "Password of the --ssh-key (ATMOS_SSH_KEY_PASSWORD)", ""},
       {"include-dependents", 0, "", "With --affected: also run the affected instances' dependents", "false"},
       {"exclude-locked", 0, "", "With --affected: leave out instances with metadata.locked: true", "false"}};
   c.flags.insert(c.flags.end(), many.begin(), many.end());

@@ -105,13 +105,13 @@ def tearDownModule():
 
 
 class Base(unittest.TestCase):
-    def run_atmos(self, repo, *args, env=None):
+    def run_atmos(self, repo, *args, env=None, command=("describe", "affected")):
         full = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost", ATMOS_LOGS_LEVEL="Warning",
                     HOME=FIX.home, SSH_KNOWN_HOSTS=os.path.join(FIX.tmp, "no_known_hosts"))
         for name in ("GITHUB_ACTIONS", "SSH_AUTH_SOCK", "ATMOS_SSH_KEY", "ATMOS_SSH_KEY_PASSWORD", "ATMOS_CLONE_TARGET_REF"):
             full.pop(name, None)
         full.update(env or {})
-        p = subprocess.run([BINARY, "describe", "affected", *args], cwd=repo, env=full, capture_output=True, text=True,
+        p = subprocess.run([BINARY, *command, *args], cwd=repo, env=full, capture_output=True, text=True,
                            timeout=120)
         for secret in (KEY_PASSWORD, PEM_PASSWORD, "BEGIN OPENSSH PRIVATE KEY", "BEGIN EC PRIVATE KEY"):
             self.assertNotIn(secret, p.stdout + p.stderr)
@@ -303,6 +303,15 @@ class SshOrigin(Base):
         self.assert_affected(self.fetch("--ssh-key", self.key("protected"), "--ssh-key-password", KEY_PASSWORD))
         self.assert_affected(self.fetch(env={"ATMOS_SSH_KEY": self.key("protected"), "ATMOS_SSH_KEY_PASSWORD": KEY_PASSWORD}))
         self.assert_affected(self.fetch("--ssh-key", self.key("pem"), "--ssh-key-password", PEM_PASSWORD))
+
+    def test_terraform_affected(self):
+        repo = FIX.copy(FIX.stale, url=self.url)
+        p = self.run_atmos(repo, "--affected", "--clone-target-ref", "--ssh-key", self.key("protected"), "--ssh-key-password",
+                           KEY_PASSWORD, "--dry-run", command=("terraform", "plan"),
+                           env={"SSH_KNOWN_HOSTS": self.known_hosts, "ATMOS_IDENTITY": "false"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([line for line in p.stdout.splitlines() if line.startswith("   atmos ")],
+                         ["   atmos terraform plan vpc -s " + s for s in ALL_STACKS])
 
     def test_wrong_or_missing_password(self):
         for name in ("protected", "pem"):
