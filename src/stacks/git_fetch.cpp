@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -350,12 +351,10 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
   bool rsa_key = false;
   if (!req.ssh_key.empty()) {
     std::ifstream in(req.ssh_key, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in.is_open() || in.bad())
+    if (!in.is_open())
       throw Error(ErrorKind::Config, "cannot read the SSH key '" + req.ssh_key + "': " + std::strerror(errno))
           .hint("Pass the path of a readable private key file with --ssh-key (or ATMOS_SSH_KEY)");
-    std::string content = text.str();
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     bool pem = content.find("-----BEGIN ") != std::string::npos && content.find("PRIVATE KEY-----") != std::string::npos;
     KeyInfo info = inspect_key(content);
     bool encrypted = pem && info.encrypted;
