@@ -73,6 +73,9 @@ BENCHMARK_CAPTURE(whole_process, describe_stacks_json_2x, "ATMOS_BENCH_REPO_2X",
 BENCHMARK_CAPTURE(whole_process, describe_stacks_yaml, "ATMOS_BENCH_REPO",
                   std::vector<std::string>{"describe", "stacks"})
     ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK_CAPTURE(whole_process, describe_affected, "ATMOS_BENCH_REPO_AFFECTED",
+                  std::vector<std::string>{"describe", "affected", "--base", "main"})
+    ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK_CAPTURE(whole_process, list_stacks, "ATMOS_BENCH_REPO", std::vector<std::string>{"list", "stacks"})
     ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true);
 // Shell completion (a Tab press): components, then the stacks holding one. The first repetition fills the

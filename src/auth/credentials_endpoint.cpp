@@ -101,17 +101,15 @@ void send_all(int fd, const std::string& data) {
 
 }  // namespace
 
-std::string container_credentials_json(const aws::Credentials& c) {
+std::string container_credentials_json(const aws::Credentials& c, aws::TimePoint now) {
   std::string out = "{\"AccessKeyId\":";
   json_string(out, c.access_key_id);
   out += ",\"SecretAccessKey\":";
   json_string(out, c.secret_access_key.reveal());
   out += ",\"Token\":";
   json_string(out, c.session_token.reveal());
-  if (c.expiration) {
-    out += ",\"Expiration\":";
-    json_string(out, aws::format_iso8601(*c.expiration));
-  }
+  out += ",\"Expiration\":";
+  json_string(out, aws::format_iso8601(c.expiration ? *c.expiration : now + kNoExpiryLease));
   return out + "}";
 }
 
@@ -313,12 +311,12 @@ std::pair<int, std::string> CredentialsEndpoint::Server::credentials_answer() {
       for (const auto& h : e.hints()) text += "\n  " + h;
       if (text != reported) std::fprintf(stderr, "%s\n", text.c_str());
       reported = text;
-      if (!current.expiration || *current.expiration > now) return {200, container_credentials_json(current)};
+      if (!current.expiration || *current.expiration > now) return {200, container_credentials_json(current, now)};
       return {503, error_json("CredentialsUnavailable", "atmos could not renew the credentials of identity " + label +
                                                             " (see atmos's output): " + e.message())};
     }
   }
-  return {200, container_credentials_json(current)};
+  return {200, container_credentials_json(current, now)};
 }
 
 }  // namespace atmos::auth

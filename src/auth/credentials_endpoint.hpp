@@ -66,8 +66,11 @@ class CredentialsEndpoint {
   Secret token_;
 };
 
-// The container-credentials JSON (AccessKeyId, SecretAccessKey, Token, Expiration).
-std::string container_credentials_json(const aws::Credentials& c);
+// The container-credentials JSON (AccessKeyId, SecretAccessKey, Token, Expiration). Keys that do not expire
+// (long-term keys of an aws/ambient identity) are given an Expiration kNoExpiryLease after `now`: the AWS CLI v1
+// and botocore require the field, and the SDKs simply ask again before then and get the same keys.
+inline constexpr std::chrono::hours kNoExpiryLease{1};
+std::string container_credentials_json(const aws::Credentials& c, aws::TimePoint now);
 // The credential_process JSON (Version 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration); the token and
 // expiration only when there are any.
 std::string credential_process_json(const aws::Credentials& c);

@@ -19,6 +19,7 @@
 #include "core/json_emit.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
+#include "core/mount.hpp"
 #include "core/yaml_emit.hpp"
 #include "stacks/affected.hpp"
 #include "stacks/dependents.hpp"
@@ -31,20 +32,6 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string str_of(const Value& v) { return v.is_string() ? v.as_string() : std::string(); }
-
-// A private directory removed when the command ends.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "atmos-affected-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw Error(ErrorKind::Io, "failed to create a temporary directory in " + fs::temp_directory_path().string());
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // The base GitHub Actions describes (upstream's pkg/ci/providers/github/base.go), when `ci.enabled` is set and no
 // base flag was given: a pull request's merge-base with its target branch (else the payload's base SHA, else
@@ -76,21 +63,24 @@ void detect_ci_base(const config::CliConfig& cfg, stacks::GitBaseRequest& req) {
   log::info("Auto-detected CI base: event {} base {}", event, req.base.empty() ? "refs/remotes/origin/HEAD" : req.base);
 }
 
-// A copy of the configuration whose stacks live under `dir` (the base commit's copy of the stacks folder); with
-// `only`, its top-level manifests are just those (paths relative to the stacks folder).
-const config::CliConfig& base_config(const config::CliConfig& cfg, const std::string& dir,
+// A copy of the configuration that reads the base commit: the stacks folder and the base path (where !include
+// resolves paths) move from the repository at `root` to the base's mounted tree at `base_root`; with `only`, its
+// top-level manifests are just those (paths relative to the stacks folder).
+const config::CliConfig& base_config(const config::CliConfig& cfg, const std::string& root, const std::string& base_root,
                                      const std::optional<std::set<std::string>>& only) {
   auto* base = new config::CliConfig(cfg);  // lives as long as the engine that uses it (process_engine)
   auto move = [&](std::string& p) {
-    if (p.compare(0, cfg.stacks_base_abs.size(), cfg.stacks_base_abs) == 0) p = dir + p.substr(cfg.stacks_base_abs.size());
+    if (p.compare(0, root.size(), root) == 0 && (p.size() == root.size() || p[root.size()] == '/'))
+      p = base_root + p.substr(root.size());
   };
   for (auto& p : base->included_abs) move(p);
   for (auto& p : base->excluded_abs) move(p);
+  move(base->stacks_base_abs);
+  move(base->base_path_abs);
   if (only) {
     base->included_abs.clear();
-    for (const auto& rel : *only) base->included_abs.push_back(dir + "/" + rel);
+    for (const auto& rel : *only) base->included_abs.push_back(base->stacks_base_abs + "/" + rel);
   }
-  base->stacks_base_abs = dir;
   return *base;
 }
 
@@ -112,13 +102,18 @@ bool top_level_candidate(const config::CliConfig& cfg, const std::string& path) 
 }
 
 // Which top-level manifests the base must render (docs/affected.md#speed): the working tree's manifests that
-// import or are a changed file, every manifest sharing a stack with one of those, and changed files that are
-// top-level manifests themselves (those only in the base). nullopt when a changed stacks file is none of these
-// (e.g. read with !include): the base is then rendered whole.
+// import, are or !include a changed file, every manifest sharing a stack with one of those, and changed files
+// that are top-level manifests themselves (those only in the base). nullopt when a changed stacks file is none
+// of these (a file only the base reads): the base is then rendered whole.
 std::optional<std::set<std::string>> manifests_to_render(const config::CliConfig& cfg, stacks::StackEngine& engine,
                                                           const std::vector<std::string>& changed,
                                                           std::set<std::string>& dirty_stacks) {
   std::set<std::string> changed_keys, top_level;
+  const std::set<std::string> changed_set(changed.begin(), changed.end());
+  std::set<std::string> included_changed, included_keys;
+  for (const auto& m : engine.manifests())
+    for (const auto& f : m.included)
+      if (changed_set.count(f)) included_changed.insert(f);
   const std::string& root = cfg.stacks_base_abs;
   for (const auto& f : changed) {
     if (f.size() <= root.size() || f.compare(0, root.size(), root) != 0 || f[root.size()] != '/') continue;
@@ -128,8 +123,9 @@ std::optional<std::set<std::string>> manifests_to_render(const config::CliConfig
     if (key.size() > 5 && key.compare(key.size() - 5, 5, ".yaml") == 0) key.resize(key.size() - 5);
     else if (key.size() > 4 && key.compare(key.size() - 4, 4, ".yml") == 0) key.resize(key.size() - 4);
     changed_keys.insert(key);
+    if (included_changed.count(f)) included_keys.insert(key);
   }
-  std::set<std::string> known;
+  std::set<std::string> known = included_keys;
   std::map<std::string, std::vector<const stacks::Manifest*>> by_stack;
   std::map<const stacks::Manifest*, std::set<std::string>> stacks_of;
   std::set<const stacks::Manifest*> dirty;
@@ -146,6 +142,7 @@ std::optional<std::set<std::string>> manifests_to_render(const config::CliConfig
     }
     bool touched = changed_keys.count(m.file_key) != 0;
     for (const auto& i : m.imports) touched = touched || changed_keys.count(i) != 0;
+    for (const auto& f : m.included) touched = touched || included_changed.count(f) != 0;
     if (touched) dirty.insert(&m);
   }
   for (const auto& rel : top_level) changed_keys.erase(fs::path(rel).replace_extension().string());
@@ -162,6 +159,28 @@ std::optional<std::set<std::string>> manifests_to_render(const config::CliConfig
   }
   std::set<std::string> out = top_level;
   for (const stacks::Manifest* m : dirty) out.insert(fs::path(m->abs_path).lexically_relative(root).string());
+  return out;
+}
+
+// The working tree's parses of the files the change did not touch (nor any file they !include), under the paths
+// the base's mounted tree gives them: the base engine uses them instead of parsing the same bytes again.
+std::shared_ptr<const stacks::ParsedFiles> unchanged_parses(stacks::StackEngine& engine, const std::vector<std::string>& changed,
+                                                           const std::string& root, const std::string& base_root) {
+  const std::set<std::string> changed_set(changed.begin(), changed.end());
+  auto to_base = [&](const std::string& p) -> std::optional<std::string> {
+    if (p.size() <= root.size() || p.compare(0, root.size(), root) != 0 || p[root.size()] != '/') return std::nullopt;
+    return base_root + p.substr(root.size());
+  };
+  auto out = std::make_shared<stacks::ParsedFiles>();
+  for (auto& [path, parsed] : engine.parses()) {
+    std::optional<std::string> base_path = to_base(path);
+    bool same = base_path && !changed_set.count(path);
+    for (const auto& f : parsed.included) same = same && !changed_set.count(f);
+    if (!same) continue;
+    stacks::ParsedFile& f = (*out)[*base_path];
+    f.value = std::move(parsed.value);
+    for (const auto& inc : parsed.included) f.included.insert(to_base(inc).value_or(inc));
+  }
   return out;
 }
 
@@ -285,24 +304,39 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   opts.stack = args.get("stack");
   stacks::AffectedRequest areq;
   areq.current = engine.describe_stacks(opts);
-  // Changed files as the configuration spells the repository's path (it may differ from libgit2's by symlinks).
-  fs::path cfg_root = fs::path(cfg.stacks_base_abs);
-  for (const auto& part : fs::path(rel)) {
-    if (part != ".") cfg_root = cfg_root.parent_path();
-  }
+  // Changed files as the configuration spells the repository's path (it may differ from libgit2's by symlinks):
+  // the nearest folder above the stacks folder that is the repository's root.
+  fs::path cfg_root = fs::path(cfg.stacks_base_abs).lexically_normal();
+  while (cfg_root.has_relative_path() && fs::weakly_canonical(cfg_root, ec) != root) cfg_root = cfg_root.parent_path();
+  if (fs::weakly_canonical(cfg_root, ec) != root) cfg_root = root;
   for (const auto& f : git.changed_files())
     areq.changed_files.push_back(f.compare(0, git.root().size(), git.root()) == 0 ? cfg_root.string() + f.substr(git.root().size()) : f);
-  TempDir tmp;
-  std::string base_stacks = (fs::path(tmp.path) / rel).lexically_normal().string();
+  // Rendering only the manifests a change reaches relies on changed paths and manifest paths being spelled
+  // alike: a symbolic link in or to the stacks folder (a changed target reached through a link) makes the base
+  // render whole.
+  bool linked = fs::path(cfg.stacks_base_abs).lexically_normal() != (cfg_root / rel).lexically_normal() || git.has_symlinks(rel);
+  for (const auto& f : areq.changed_files)
+    linked = linked || fs::is_symlink(fs::symlink_status(f, ec));
+  // The base commit's tree is mounted beside the repository (`<root>@<sha>`, a path that names the commit in
+  // messages) and read from the object database as the engine asks for files: no checkout.
+  std::string base_root = cfg_root.string() + "@" + git.base_sha().substr(0, 12);
+  MountedTree mounted(base_root, git.tree());
+  std::string base_stacks = (fs::path(base_root) / rel).lexically_normal().string();
   areq.base = Value::empty_map();
-  if (git.write_tree(rel == "." ? "" : rel, base_stacks)) {
+  if (path_kind(base_stacks) == PathKind::Directory) {
     // The base differs from the working tree only where files changed: render just the manifests those reach
     // and take every other stack from the working tree's rendering.
     std::set<std::string> dirty_stacks;
-    std::optional<std::set<std::string>> only = manifests_to_render(cfg, engine, areq.changed_files, dirty_stacks);
+    std::optional<std::set<std::string>> only;
+    std::shared_ptr<const stacks::ParsedFiles> same;
+    if (!linked) {
+      only = manifests_to_render(cfg, engine, areq.changed_files, dirty_stacks);
+      same = unchanged_parses(engine, areq.changed_files, cfg_root.string(), base_root);
+    }
     auto render = [&](const std::optional<std::set<std::string>>& manifests) {
-      const config::CliConfig& bcfg = base_config(cfg, base_stacks, manifests);
+      const config::CliConfig& bcfg = base_config(cfg, cfg_root.string(), base_root, manifests);
       stacks::StackEngine& base_engine = process_engine(bcfg);
+      if (same) base_engine.reuse_parses(same);
       if (base_engine.find_manifests().empty()) return Value::empty_map();
       install_functions(base_engine, bcfg, args);
       return base_engine.describe_stacks(opts);

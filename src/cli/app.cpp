@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/json_emit.hpp"
 #include "core/log.hpp"
+#include "core/mount.hpp"
 #include "core/yaml_emit.hpp"
 #include "stacks/engine.hpp"
 
@@ -97,8 +98,7 @@ config::CliConfig load_config(const ParsedArgs& args) {
 stacks::StackEngine& process_engine(const config::CliConfig& cfg) {
   // Upstream's checkAtmosConfig (cmd/cmd_utils.go) before any stack command: without the stacks directory (no
   // atmos.yaml anywhere, or one pointing elsewhere) the command fails rather than describing nothing.
-  std::error_code ec;
-  if (!std::filesystem::is_directory(cfg.stacks_base_abs, ec)) {
+  if (path_kind(cfg.stacks_base_abs) != PathKind::Directory) {
     Value base = cfg.raw.get("base_path");
     std::string stacks_dir =
         (std::filesystem::path(base.is_string() ? base.as_string() : "") / cfg.stacks_base_path).lexically_normal().string();

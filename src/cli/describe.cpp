@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 
 #include "cli/affected.hpp"
 #include "cli/context.hpp"
@@ -14,6 +13,7 @@
 #include "core/yaml_load.hpp"
 #include "stacks/engine.hpp"
 #include "stacks/locals.hpp"
+#include "stacks/yq.hpp"
 
 namespace atmos::cli {
 namespace {
@@ -21,24 +21,6 @@ namespace {
 // The keys `describe.component.filter: schema` keeps (upstream's default).
 const char* const kSchemaSections[] = {"vars", "settings", "env", "backend", "metadata", "overrides",
                                        "providers", "imports", "dependencies", "component", "hooks"};
-
-Value query(const Value& v, const std::string& q) {
-  if (q.empty() || q == ".") return v;
-  if (q[0] != '.') throw Error(ErrorKind::Usage, "unsupported query '" + q + "': only simple paths such as .vars.region are supported");
-  Value cur = v;
-  std::stringstream ss(q.substr(1));
-  std::string part;
-  while (std::getline(ss, part, '.')) {
-    if (part.empty()) continue;
-    if (part.size() > 2 && part.front() == '[' && part.back() == ']') {
-      std::size_t idx = std::stoul(part.substr(1, part.size() - 2));
-      cur = idx < cur.as_list().size() ? cur.as_list()[idx] : Value();
-    } else {
-      cur = cur.get(part);
-    }
-  }
-  return cur;
-}
 
 void print_query_result(const Value& v, const std::string& format) {
   if (v.is_string()) {
@@ -58,7 +40,7 @@ void print_query_result(const Value& v, const std::string& format) {
 int emit(const ParsedArgs& args, Value v, bool stacks_layout = false) {
   std::string format = args.get("format", "yaml");
   if (args.has("query")) {
-    v = query(v, args.get("query"));
+    v = stacks::yq_evaluate(v, args.get("query"));
     if (!v.is_map() && !v.is_list()) {
       print_query_result(v, format);
       return 0;

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/limits.hpp"
+#include "core/mount.hpp"
 
 namespace atmos {
 namespace {
@@ -17,7 +18,25 @@ Error read_error(const std::string& path, int err) {
 }
 
 // Reads at most `max_bytes`; `what` names the limit in the error for a longer file.
+Error too_large(const std::string& path, std::size_t max_bytes, const char* what) {
+  return Error(ErrorKind::Io, "file '" + path + "' is larger than " + limits::size_text(max_bytes) + ", the limit for " + what +
+                                  " (see docs/limits.md)");
+}
+
+// A file of a mounted tree (core/mount.hpp): its size is checked before its bytes are read.
+std::optional<std::string> read_mounted(const MountedPath& m, const std::string& path, std::size_t max_bytes, const char* what) {
+  PathKind kind = m.tree->kind(m.rel);
+  if (kind == PathKind::Missing) return std::nullopt;
+  if (kind == PathKind::Directory) throw read_error(path, EISDIR);
+  std::optional<std::size_t> size = m.tree->size(m.rel);
+  if (size && *size > max_bytes) throw too_large(path, max_bytes, what);
+  std::optional<std::string> text = m.tree->read(m.rel);
+  if (!text) throw read_error(path, ENOENT);
+  return text;
+}
+
 std::optional<std::string> read_up_to(const std::string& path, std::size_t max_bytes, const char* what) {
+  if (auto m = find_mount(path)) return read_mounted(*m, path, max_bytes, what);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
@@ -36,8 +55,7 @@ std::optional<std::string> read_up_to(const std::string& path, std::size_t max_b
     if (n == 0) break;
     if (static_cast<std::size_t>(n) > max_bytes - out.size()) {
       ::close(fd);
-      throw Error(ErrorKind::Io, "file '" + path + "' is larger than " + limits::size_text(max_bytes) + ", the limit for " +
-                                     what + " (see docs/limits.md)");
+      throw too_large(path, max_bytes, what);
     }
     out.append(buf, static_cast<std::size_t>(n));
   }

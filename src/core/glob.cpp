@@ -1,11 +1,10 @@
 #include "core/glob.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <system_error>
+
+#include "core/mount.hpp"
 
 namespace atmos {
-namespace fs = std::filesystem;
 namespace {
 
 std::vector<std::string> split_segments(std::string_view p) {
@@ -135,29 +134,17 @@ bool match_segments(const std::vector<std::string>& pat, std::size_t pi, const s
   return si == path.size();
 }
 
-std::vector<std::string> sorted_entries(const std::string& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir.empty() ? "." : dir, ec), end; !ec && it != end; it.increment(ec))
-    names.push_back(it->path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string join(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   if (dir.back() == '/') return dir + name;
   return dir + "/" + name;
 }
 
-bool is_dir(const std::string& p) {
-  std::error_code ec;
-  return fs::is_directory(p.empty() ? "." : p, ec);
-}
+bool is_dir(const std::string& p) { return path_kind(p) == PathKind::Directory; }
 
 void collect_dirs(const std::string& dir, std::vector<std::string>& out) {
   out.push_back(dir);
-  for (const auto& name : sorted_entries(dir)) {
+  for (const auto& name : directory_entries(dir)) {
     std::string p = join(dir, name);
     if (is_dir(p)) collect_dirs(p, out);
   }
@@ -177,7 +164,7 @@ void glob_from(const std::string& dir, const std::vector<std::string>& segs, std
       // `**` at the end matches every file and directory below.
       for (const auto& d : dirs) {
         if (d != dir) out.push_back(d);
-        for (const auto& name : sorted_entries(d)) {
+        for (const auto& name : directory_entries(d)) {
           std::string p = join(d, name);
           if (!is_dir(p)) out.push_back(p);
         }
@@ -198,11 +185,10 @@ void glob_from(const std::string& dir, const std::vector<std::string>& segs, std
       unescaped.push_back(seg[i]);
     }
     std::string p = join(dir, unescaped);
-    std::error_code ec;
-    if (last ? fs::exists(p, ec) : is_dir(p)) glob_from(p, segs, idx + 1, out);
+    if (last ? path_kind(p) != PathKind::Missing : is_dir(p)) glob_from(p, segs, idx + 1, out);
     return;
   }
-  for (const auto& name : sorted_entries(dir)) {
+  for (const auto& name : directory_entries(dir)) {
     if (!match_segment(seg, name)) continue;
     std::string p = join(dir, name);
     if (!last && !is_dir(p)) continue;

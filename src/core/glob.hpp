@@ -2,6 +2,7 @@
 // `**` as a whole path segment matches zero or more directories; `*` and `?` never cross `/`;
 // `[abc]`, `[a-z]`, `[!x]`/`[^x]` classes and `{a,b}` alternatives; `\` escapes.
 // Glob order: directories visited in pre-order, entries of each directory sorted by name (Go's os.ReadDir).
+// Paths below a mounted tree (core/mount.hpp) are globbed in the tree.
 #pragma once
 
 #include <string>

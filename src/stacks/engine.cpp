@@ -10,6 +10,7 @@
 #include "core/deep_stack.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/mount.hpp"
 #include "core/log.hpp"
 #include "core/merge.hpp"
 #include "core/suggest.hpp"
@@ -37,10 +38,7 @@ std::string replace_all(std::string s, char from, const std::string& to) {
   return out;
 }
 
-bool is_file(const std::string& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec);
-}
+bool is_file(const std::string& p) { return path_kind(p) == PathKind::File; }
 
 // Keys ignored when deciding whether two manifests define the same component identically (docs/stacks.md#finding-a-component-in-a-stack).
 Value comparable(const Value& section) {
@@ -173,6 +171,7 @@ void StackEngine::load_manifests() {
         m.imports.assign(pm.imports.begin(), pm.imports.end());
         m.own_content = pm.own_content;
         m.import_contents = std::move(pm.import_contents);
+        m.included = std::move(pm.included);
         m.terraform = process_terraform_components(cfg_, pm.merged, m.file_key);
       } catch (...) {
         errors[i] = std::current_exception();
@@ -185,10 +184,12 @@ void StackEngine::load_manifests() {
   for (std::size_t w = 1; w < workers; ++w) {
     processors.push_back(std::make_unique<ManifestProcessor>(cfg_, renderer_));
     ManifestProcessor& processor = *processors.back();
+    processor.reuse_parses(seed_.get());
     threads.push_back(std::make_unique<DeepStackThread>([&work, &processor, w, workers] { work(processor, w, workers); }));
   }
   work(processor_, 0, workers);
   for (auto& t : threads) t->join();
+  for (const auto& p : processors) p->export_parses(worker_parses_);
   // Failures in discovery order, whatever thread found them; the manifests that processed stay usable.
   std::vector<Manifest> ok;
   for (std::size_t i = 0; i < paths.size(); ++i) {
@@ -200,6 +201,13 @@ void StackEngine::load_manifests() {
   }
   std::sort(ok.begin(), ok.end(), [](const Manifest& a, const Manifest& b) { return a.file_key < b.file_key; });
   manifests_ = std::move(ok);
+}
+
+ParsedFiles StackEngine::parses() {
+  load_manifests();
+  ParsedFiles out = worker_parses_;
+  processor_.export_parses(out);
+  return out;
 }
 
 std::string StackEngine::name_from_pattern(const Manifest& m, const Value& section) const {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct Manifest {
   Value terraform;                   // {component → final section}
   Value own_content;                 // the manifest's own content
   std::map<std::string, Value> import_contents;  // import key → its own content
+  std::set<std::string> included;                // absolute paths read with !include (by it or its imports)
 };
 
 // A component of a manifest with its canonical stack name.
@@ -108,6 +110,14 @@ class StackEngine {
 
   const config::CliConfig& config() const { return cfg_; }
 
+  // Every file parsed without template context while loading the manifests (ManifestProcessor::export_parses).
+  ParsedFiles parses();
+  // Parses of files known to have the same bytes to use instead of reading them (set before the manifests load).
+  void reuse_parses(std::shared_ptr<const ParsedFiles> seed) {
+    seed_ = std::move(seed);
+    processor_.reuse_parses(seed_.get());
+  }
+
   // YAML functions are evaluated in describe_component and describe_stacks when set (`functions` must outlive
   // the engine's use); left as "<tag> <arguments>" strings otherwise.
   void set_functions(SectionFunctions* functions) { functions_ = functions; }
@@ -129,6 +139,8 @@ class StackEngine {
 
   std::optional<std::vector<Manifest>> manifests_;
   std::vector<std::exception_ptr> manifest_errors_;  // discovery order
+  ParsedFiles worker_parses_;                        // what the worker processors parsed
+  std::shared_ptr<const ParsedFiles> seed_;
   SectionFunctions* functions_ = nullptr;
   std::shared_ptr<TemplateHooks> hooks_;
 };

@@ -2,8 +2,10 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <mutex>
+#include <string_view>
 
 #include "core/error.hpp"
 
@@ -47,6 +49,7 @@ using Diff = Owned<git_diff, git_diff_free>;
 using Odb = Owned<git_odb, git_odb_free>;
 using Blob = Owned<git_blob, git_blob_free>;
 using Commit = Owned<git_commit, git_commit_free>;
+using Index = Owned<git_index, git_index_free>;
 
 const char* const kDefaultBase = "refs/remotes/origin/HEAD";
 
@@ -58,7 +61,7 @@ struct GitBase::Handles {
   Tree base_tree;
 };
 
-GitBase::GitBase(const GitBaseRequest& req) : h_(std::make_unique<Handles>()) {
+GitBase::GitBase(const GitBaseRequest& req) : h_(std::make_shared<Handles>()) {
   if (git_repository_open_ext(&h_->repo.p, req.cwd.c_str(), 0, nullptr) != 0)
     throw Error(ErrorKind::Config, "'" + req.cwd + "' is not inside a git repository")
         .explain("`atmos describe affected` compares the working tree with a base commit, so it must run inside a "
@@ -165,51 +168,168 @@ std::vector<std::string> GitBase::changed_files() const {
 
 namespace {
 
-struct WalkState {
-  git_repository* repo;
-  fs::path dest;
-  std::string error;
-};
+// Symbolic links followed while resolving one path: more is a loop.
+constexpr int kMaxLinks = 40;
 
-int write_entry(const char* root, const git_tree_entry* entry, void* payload) {
-  auto* st = static_cast<WalkState*>(payload);
-  std::string name = git_tree_entry_name(entry);
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) return 1;  // never leave dest
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
-  Blob blob;
-  if (git_blob_lookup(&blob.p, st->repo, git_tree_entry_id(entry)) != 0) {
-    st->error = std::string(root) + name + ": " + last_git_error();
-    return -1;
+// The base commit's tree as a FileTree. libgit2 objects are not shared between threads, so every call takes
+// the lock; the stack engine asks for few files and caches what it parses.
+class GitTree final : public FileTree {
+ public:
+  explicit GitTree(std::shared_ptr<GitBase::Handles> h) : h_(std::move(h)) {}
+
+  PathKind kind(const std::string& rel) const override {
+    std::lock_guard lock(mu_);
+    Entry e = resolve(rel);
+    return e.kind;
   }
-  fs::path out = st->dest / root / name;
-  std::error_code ec;
-  fs::create_directories(out.parent_path(), ec);
-  std::ofstream f(out, std::ios::binary);
-  f.write(static_cast<const char*>(git_blob_rawcontent(blob.p)), static_cast<std::streamsize>(git_blob_rawsize(blob.p)));
-  if (!f) {
-    st->error = out.string() + ": write failed";
-    return -1;
+
+  std::vector<std::string> list(const std::string& rel) const override {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> names;
+    Entry e = resolve(rel);
+    if (e.kind != PathKind::Directory) return names;
+    Tree sub;
+    const git_tree* tree = e.root ? base() : nullptr;
+    if (!tree) {
+      if (git_tree_lookup(&sub.p, repo(), &e.id) != 0) return names;
+      tree = sub.p;
+    }
+    std::size_t n = git_tree_entrycount(tree);
+    for (std::size_t i = 0; i < n; ++i) names.emplace_back(git_tree_entry_name(git_tree_entry_byindex(tree, i)));
+    return names;
   }
-  return 0;
-}
+
+  std::optional<std::size_t> size(const std::string& rel) const override {
+    std::lock_guard lock(mu_);
+    Entry e = resolve(rel);
+    if (e.kind != PathKind::File) return std::nullopt;
+    Odb odb;
+    std::size_t len = 0;
+    git_object_t type;
+    if (git_repository_odb(&odb.p, repo()) != 0 || git_odb_read_header(&len, &type, odb.p, &e.id) != 0) return std::nullopt;
+    return len;
+  }
+
+  std::optional<std::string> read(const std::string& rel) const override {
+    std::lock_guard lock(mu_);
+    Entry e = resolve(rel);
+    if (e.kind != PathKind::File) return std::nullopt;
+    Blob blob;
+    if (git_blob_lookup(&blob.p, repo(), &e.id) != 0) return std::nullopt;
+    return std::string(static_cast<const char*>(git_blob_rawcontent(blob.p)), static_cast<std::size_t>(git_blob_rawsize(blob.p)));
+  }
+
+ private:
+  struct Entry {
+    PathKind kind = PathKind::Missing;
+    git_oid id{};
+    bool root = false;
+  };
+
+  git_repository* repo() const { return h_->repo.p; }
+  const git_tree* base() const { return h_->base_tree.p; }
+
+  static std::vector<std::string> split(const std::string& path) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      std::size_t end = path.find('/', start);
+      if (end == std::string::npos) end = path.size();
+      std::string part = path.substr(start, end - start);
+      if (part == "..") {
+        if (out.empty()) return {".."};  // leaves the tree
+        out.pop_back();
+      } else if (!part.empty() && part != ".") {
+        out.push_back(part);
+      }
+      start = end + 1;
+    }
+    return out;
+  }
+
+  static std::string join(const std::vector<std::string>& parts, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out += (out.empty() ? "" : "/") + parts[i];
+    return out;
+  }
+
+  // Walks `rel` one name at a time from the root, following symbolic links (relative ones that stay inside the
+  // tree; at most kMaxLinks in all).
+  Entry resolve(const std::string& rel) const {
+    std::vector<std::string> parts = split(rel);
+    int links = 0;
+    for (;;) {
+      if (!parts.empty() && parts[0] == "..") return {};
+      Entry cur{PathKind::Directory, {}, true};
+      Tree owned;
+      const git_tree* tree = base();
+      bool restarted = false;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (cur.kind != PathKind::Directory) return {};
+        if (!cur.root) {
+          Tree next;
+          if (git_tree_lookup(&next.p, repo(), &cur.id) != 0) return {};
+          std::swap(owned.p, next.p);
+          tree = owned.p;
+        }
+        const git_tree_entry* entry = git_tree_entry_byname(tree, parts[i].c_str());
+        if (!entry) return {};
+        git_filemode_t mode = git_tree_entry_filemode(entry);
+        if (mode == GIT_FILEMODE_LINK) {
+          Blob target;
+          if (++links > kMaxLinks || git_blob_lookup(&target.p, repo(), git_tree_entry_id(entry)) != 0) return {};
+          std::string text(static_cast<const char*>(git_blob_rawcontent(target.p)), static_cast<std::size_t>(git_blob_rawsize(target.p)));
+          if (text.empty() || text[0] == '/') return {};
+          std::string rest = join(parts, i + 1, parts.size());
+          std::string dir = join(parts, 0, i);
+          parts = split(dir + (dir.empty() ? "" : "/") + text + (rest.empty() ? "" : "/" + rest));
+          restarted = true;
+          break;
+        }
+        cur.root = false;
+        git_oid_cpy(&cur.id, git_tree_entry_id(entry));
+        if (mode == GIT_FILEMODE_TREE) cur.kind = PathKind::Directory;
+        else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) cur.kind = PathKind::File;
+        else return {};  // a submodule
+      }
+      if (!restarted) return cur;
+    }
+  }
+
+  std::shared_ptr<GitBase::Handles> h_;
+  mutable std::mutex mu_;
+};
 
 }  // namespace
 
-bool GitBase::write_tree(const std::string& subdir, const std::string& dest) const {
-  Tree sub;
-  git_tree* tree = h_->base_tree.p;
-  if (!subdir.empty() && subdir != ".") {
-    TreeEntry entry;
-    if (git_tree_entry_bypath(&entry.p, tree, subdir.c_str()) != 0 || git_tree_entry_type(entry.p) != GIT_OBJECT_TREE)
-      return false;
-    if (git_tree_lookup(&sub.p, h_->repo.p, git_tree_entry_id(entry.p)) != 0)
-      throw Error(ErrorKind::Io, "failed to read '" + subdir + "' of the base commit " + base_sha_ + ": " + last_git_error());
-    tree = sub.p;
+std::shared_ptr<const FileTree> GitBase::tree() const { return std::make_shared<GitTree>(h_); }
+
+bool GitBase::has_symlinks(const std::string& subdir) const {
+  std::string prefix = subdir.empty() || subdir == "." ? "" : subdir + "/";
+  bool found = false;
+  auto visit = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+    auto* st = static_cast<std::pair<const std::string*, bool*>*>(payload);
+    std::string path = std::string(root) + git_tree_entry_name(entry);
+    const std::string& want = *st->first;
+    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+      return want.compare(0, std::min(want.size(), path.size() + 1), path + "/", 0, std::min(want.size(), path.size() + 1)) == 0 ? 0 : 1;
+    if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK && path.compare(0, want.size(), want) == 0) {
+      *st->second = true;
+      return -1;
+    }
+    return 0;
+  };
+  std::pair<const std::string*, bool*> st{&prefix, &found};
+  git_tree_walk(h_->base_tree.p, GIT_TREEWALK_PRE, visit, &st);
+  if (found) return true;
+  Index index;
+  if (git_repository_index(&index.p, h_->repo.p) != 0) return true;  // unknown: the caller takes the safe path
+  std::size_t n = git_index_entrycount(index.p);
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index.p, i);
+    if ((e->mode & 0170000) == 0120000 && std::string_view(e->path).substr(0, prefix.size()) == prefix) return true;
   }
-  WalkState st{h_->repo.p, fs::path(dest), ""};
-  if (git_tree_walk(tree, GIT_TREEWALK_PRE, write_entry, &st) != 0)
-    throw Error(ErrorKind::Io, "failed to read the base commit " + base_sha_ + ": " + (st.error.empty() ? last_git_error() : st.error));
-  return true;
+  return false;
 }
 
 }  // namespace atmos::stacks

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/mount.hpp"
 #include "stacks/git_fetch.hpp"
 
 namespace atmos::stacks {
@@ -39,13 +40,18 @@ class GitBase {
   // staged, unstaged and untracked (not ignored) changes, additions and deletions (both sides of a rename).
   std::vector<std::string> changed_files() const;
 
-  // Writes the base commit's files under `subdir` (relative to the root, "" = everything) into `dest`, keeping
-  // their relative paths. Returns false when the base commit has no such directory.
-  bool write_tree(const std::string& subdir, const std::string& dest) const;
+  // The base commit's files, read from the object database as they are asked for (mount it with
+  // core/mount.hpp). Symbolic links inside the tree are followed; links leaving it, submodules and
+  // files of a commit the object database lacks read as missing.
+  std::shared_ptr<const FileTree> tree() const;
+
+  // Whether the base commit or the index holds a symbolic link under `subdir` (relative to the root).
+  bool has_symlinks(const std::string& subdir) const;
+
+  struct Handles;  // libgit2 handles, shared with the trees handed out
 
  private:
-  struct Handles;
-  std::unique_ptr<Handles> h_;
+  std::shared_ptr<Handles> h_;
   std::string root_;
   std::string base_sha_;
   std::string head_sha_;

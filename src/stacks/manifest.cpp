@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/glob.hpp"
+#include "core/mount.hpp"
 #include "core/hcl.hpp"
 #include "core/json_emit.hpp"
 #include "core/json_parse.hpp"
@@ -21,10 +22,7 @@ namespace atmos::stacks {
 namespace fs = std::filesystem;
 namespace {
 
-bool exists_file(const std::string& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec);
-}
+bool exists_file(const std::string& p) { return path_kind(p) == PathKind::File; }
 
 std::string clean(const std::string& p) { return fs::path(p).lexically_normal().string(); }
 
@@ -95,6 +93,14 @@ bool is_deferred_function_tag(const std::string& tag) {
 ManifestProcessor::ManifestProcessor(const config::CliConfig& cfg, TemplateRenderer renderer)
     : cfg_(cfg), renderer_(std::move(renderer)) {}
 
+void ManifestProcessor::export_parses(ParsedFiles& out) const {
+  for (const auto& [path, value] : parsed_) {
+    ParsedFile& f = out[path];
+    f.value = value;
+    if (auto it = included_by_.find(path); it != included_by_.end()) f.included = it->second;
+  }
+}
+
 std::string ManifestProcessor::file_key(const std::string& abs_path) const {
   std::string rel = fs::path(abs_path).lexically_relative(cfg_.stacks_base_abs).string();
   if (rel.empty() || rel.rfind("..", 0) == 0) rel = abs_path;
@@ -108,7 +114,7 @@ ProcessedManifest ManifestProcessor::process_top_level(const std::string& abs_pa
   top_level_ = abs_path;
   imports_processed_ = 0;
   auto r = process(abs_path, Value(), false, false, Value::empty_map(), Value::empty_map(), chain);
-  return ProcessedManifest{r->merged, r->imports, r->own_content, r->import_contents};
+  return ProcessedManifest{r->merged, r->imports, r->own_content, r->import_contents, r->included};
 }
 
 Value ManifestProcessor::include_file(const std::string& arg, const std::string& file, bool raw) {
@@ -133,6 +139,7 @@ Value ManifestProcessor::include_file(const std::string& arg, const std::string&
   if (!exists_file(resolved))
     throw Error(ErrorKind::Stack, "the !include function could not find '" + path + "' (referenced in file '" + file + "')");
   std::string text = read_manifest_file(resolved);
+  included_by_[file].insert(resolved);
   Value v;
   if (raw) {
     v = Value(text);
@@ -212,6 +219,12 @@ Value ManifestProcessor::load_file(const std::string& abs_path, const Value& con
   if (!render) {
     auto it = parsed_.find(abs_path);
     if (it != parsed_.end()) return it->second;
+    if (seed_) {
+      if (auto s = seed_->find(abs_path); s != seed_->end()) {
+        if (!s->second.included.empty()) included_by_[abs_path] = s->second.included;
+        return parsed_[abs_path] = s->second.value;
+      }
+    }
   }
   std::string text = read_manifest_file(abs_path);
   // A file with `locals` has its templates rendered value by value with the locals, its own settings/vars/env
@@ -311,6 +324,7 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
   log::trace("Processing stack manifest file={} context_keys={}", file_key(abs_path), context.size());
   Value content = load_file(abs_path, context, skip_templates, ignore_missing);
   auto result = std::make_shared<Result>();
+  if (auto it = included_by_.find(abs_path); it != included_by_.end()) result->included = it->second;
   std::vector<Value> layers;
   const std::string& base = cfg_.stacks_base_abs;
   Value terraform = map_section(content, "terraform", "invalid terraform section", abs_path, base);
@@ -365,6 +379,7 @@ std::shared_ptr<const ManifestProcessor::Result> ManifestProcessor::process(cons
         result->imports.insert(subs.back()->imports.begin(), subs.back()->imports.end());
         result->import_contents.emplace(file_key(f), subs.back()->own_content);
         result->import_contents.insert(subs.back()->import_contents.begin(), subs.back()->import_contents.end());
+        result->included.insert(subs.back()->included.begin(), subs.back()->included.end());
       }
       for (const auto& sub : subs) {
         imported_ov = deep_merge({imported_ov, sub->imported_overrides, sub->inline_overrides});

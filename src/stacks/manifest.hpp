@@ -31,11 +31,25 @@ struct ProcessedManifest {
   std::set<std::string> imports;     // every visited import key (transitive), without the file itself
   Value own_content;                 // the file's own content (parse-time tags applied, no imports)
   std::map<std::string, Value> import_contents;  // import key → that file's own content (for provenance)
+  std::set<std::string> included;    // absolute paths of the files it and its imports read with !include
 };
+
+// A file as parsed without template context (parse-time tags applied), with the files its !include tags read.
+struct ParsedFile {
+  Value value;
+  std::set<std::string> included;
+};
+using ParsedFiles = std::map<std::string, ParsedFile>;  // absolute path → parse
 
 class ManifestProcessor {
  public:
   ManifestProcessor(const config::CliConfig& cfg, TemplateRenderer renderer);
+
+  // Parses another processor made of files with the same bytes (the base side of describe affected): used
+  // instead of reading and parsing those paths again. `seed` must outlive the processor.
+  void reuse_parses(const ParsedFiles* seed) { seed_ = seed; }
+  // Adds this processor's parses to `out`.
+  void export_parses(ParsedFiles& out) const;
 
   // Processes a top-level manifest (absolute path).
   ProcessedManifest process_top_level(const std::string& abs_path);
@@ -55,6 +69,7 @@ class ManifestProcessor {
     Value imported_overrides;
     Value own_content;
     std::map<std::string, Value> import_contents;
+    std::set<std::string> included;
   };
 
   std::shared_ptr<const Result> process(const std::string& abs_path, const Value& context, bool skip_templates,
@@ -68,6 +83,8 @@ class ManifestProcessor {
   const config::CliConfig& cfg_;
   TemplateRenderer renderer_;
   std::map<std::string, Value> parsed_;                               // path → parsed file (no context)
+  std::map<std::string, std::set<std::string>> included_by_;         // path → files its !include tags read
+  const ParsedFiles* seed_ = nullptr;
   std::map<std::string, std::shared_ptr<const Result>> processed_;  // path + context → result
   std::string top_level_;              // the manifest process_top_level is working on
   std::size_t imports_processed_ = 0;  // its imports processed so far (limits::kImportsPerManifest)

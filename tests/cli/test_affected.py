@@ -150,6 +150,48 @@ class Affected(unittest.TestCase):
         self.replace("stacks/orgs/acme/plat/dev/us-east-2.yaml", "  - catalog/dns-zone\n", "  - catalog/dns-zone\n  - catalog/unused\n")
         self.assertEqual(self.triples(self.affected()), [("vpc", "plat-use2-dev", "stack.vars")])
 
+    def test_base_is_read_without_a_checkout(self):
+        # The base commit's files come from the object database: with no writable temporary folder and nothing
+        # new beside the repository, the answer is the same.
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        locked = os.path.join(self.tmp, "no-temp")
+        os.mkdir(locked, 0o500)
+        self.addCleanup(os.chmod, locked, 0o700)
+        p = self.run_atmos("describe", "affected", "--base", "main", env={"TMPDIR": locked})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.triples(json.loads(p.stdout)), [("vpc", s, "stack.vars") for s in ALL_STACKS])
+        self.assertEqual(os.listdir(locked), [])
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["acme", "no-temp"])
+
+    def test_file_read_with_include_changed(self):
+        self.append("stacks/catalog/dns-zone.yaml", "        tags: !include ../../config/tags.yaml\n")
+        self.write("config/tags.yaml", "team: dns\n")
+        self.git("add", "-A")
+        self.git("commit", "-qm", "tags")
+        self.write("config/tags.yaml", "team: network\n")
+        self.assertEqual(self.triples(self.affected()), [("dns-zone", s, "stack.vars") for s in ALL_STACKS])
+
+    def test_manifest_behind_a_symlink(self):
+        os.makedirs(os.path.join(self.repo, "shared"))
+        os.rename(os.path.join(self.repo, "stacks/catalog/vpc.yaml"), os.path.join(self.repo, "shared/vpc.yaml"))
+        os.symlink("../../shared/vpc.yaml", os.path.join(self.repo, "stacks/catalog/vpc.yaml"))
+        # A link loop among the manifests is no manifest, in the working tree and in the base alike.
+        os.symlink("loop.yaml", os.path.join(self.repo, "stacks/orgs/loop.yaml"))
+        self.git("add", "-A")
+        self.git("commit", "-qm", "shared vpc")
+        self.replace("shared/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.assertEqual(self.triples(self.affected()), [("vpc", s, "stack.vars") for s in ALL_STACKS])
+
+    def test_base_errors_name_the_commit(self):
+        self.append("stacks/catalog/dns-zone.yaml", "  broken: [\n")
+        self.git("commit", "-qam", "broken")
+        base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.repo, capture_output=True, text=True).stdout.strip()
+        self.git("checkout", "-q", "HEAD~1", "--", "stacks/catalog/dns-zone.yaml")
+        p = self.run_atmos("describe", "affected", "--base", base)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("invalid stack manifest 'catalog/dns-zone'", p.stderr)
+        self.assertIn(f"acme@{base[:12]}/stacks/catalog/dns-zone.yaml", p.stderr)
+
     def test_stack_filter_and_settings(self):
         self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
         items = self.affected("--stack", "plat-use2-prod", "--include-settings")
@@ -214,6 +256,11 @@ class Affected(unittest.TestCase):
         self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
         with open(dest) as f:
             self.assertEqual(self.triples(json.load(f)), [("tgw", "core-use2-network", "component")])
+        # upstream's documented filters: select with comparisons over the list
+        self.replace("stacks/catalog/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        p = self.run_atmos("describe", "affected", "--base", "main", "--query",
+                           '[.[] | select(.affected == "component" or .stack == "plat-use2-dev") | .stack_slug]')
+        self.assertEqual(json.loads(p.stdout), ["core-use2-network-tgw", "plat-use2-dev-vpc"], p.stderr)
 
     def test_repo_path_and_ref(self):
         base_clone = os.path.join(self.tmp, "base")
@@ -348,6 +395,10 @@ class Affected(unittest.TestCase):
         p = self.terraform("plan", "--query", ".vars.amazon_side_asn", "--dry-run")
         self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",
                                                      "   atmos terraform plan tgw -s core-use2-network"])
+        # upstream's documented form: a comparison selects the instances where it is true
+        p = self.terraform("plan", "--query", '.vars.stage == "prod" and .vars.name == "vpc"', "--dry-run")
+        self.assertEqual(p.stdout.splitlines()[1:], ["1. vpc in plat-use2-prod as (none)",
+                                                     "   atmos terraform plan vpc -s plat-use2-prod"], p.stderr)
         self.append("components/terraform/tgw/main.tf", "\n# changed\n")
         p = self.terraform("apply", "--affected", "--base", "main", "--dry-run", "--", "-auto-approve")
         self.assertEqual(p.stdout.splitlines()[1:], ["1. tgw in core-use2-network as (none)",

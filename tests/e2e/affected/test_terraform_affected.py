@@ -12,24 +12,18 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import ACME, acme_env, lab_request  # noqa: E402
 
 BINARY = None
-ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
 DEPENDS_ON_VPC = "      settings:\n        depends_on:\n          1:\n            component: vpc\n"
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_SYSTEM": "/dev/null"}
 
 
-def lab_endpoint() -> str:
-    with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
-
-
 def lab_counts() -> dict:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(lab_endpoint() + "/_lab/counters", timeout=30) as response:
-        return json.loads(response.read())["counts"]
+    return lab_request("/_lab/counters")["counts"]
 
 
 class TerraformAffected(unittest.TestCase):
@@ -44,20 +38,7 @@ class TerraformAffected(unittest.TestCase):
             f.write(".terraform/\n*.tfstate*\nterraform.tfstate.d/\n*.planfile\n*.tfvars.json\nbackend.tf.json\n.terraform.lock.hcl\n")
         for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "base"]):
             subprocess.run(["git", *args], cwd=cls.repo, env=dict(os.environ, **GIT_ENV), check=True, capture_output=True)
-        browser = os.path.join(cls.tmp, "browser-bob")
-        with open(browser, "w") as f:
-            f.write("#!/bin/sh\nexec python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1]+\"&user=bob\").read()' \"$1\"\n")
-        os.chmod(browser, 0o755)
-        rc = os.path.join(cls.tmp, "terraformrc")
-        open(rc, "w").close()
-        endpoint = lab_endpoint()
-        cls.env = {"PATH": os.environ["PATH"], "HOME": os.path.join(cls.tmp, "home"),
-                   "XDG_CONFIG_HOME": os.path.join(cls.tmp, "config"), "XDG_CACHE_HOME": os.path.join(cls.tmp, "cache"),
-                   "ATMOS_GIT_ROOT_BASEPATH": "false", "ATMOS_PROFILE": "developers", "ATMOS_KEYRING_TYPE": "memory",
-                   "BROWSER": browser, "TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1",
-                   "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true"}
-        for service in ("STS", "SSO", "SSO_OIDC", "SIGNIN", "S3", "IAM"):
-            cls.env["AWS_ENDPOINT_URL_" + service] = endpoint
+        cls.env = acme_env(cls.tmp, "developers", user="bob")
         p = cls.atmos("auth", "login", "--provider", "acme-sso")
         assert p.returncode == 0, p.stderr
 

@@ -27,23 +27,14 @@ START_URL = "https://acme.awsapps.com/start"
 TRANSCRIPTS: list[str] = []
 
 
-def lab_endpoint() -> str:
-    state_dir = os.environ.get("ATMOS_LAB_STATE_DIR")
-    if not state_dir:
-        raise SystemExit("ATMOS_LAB_STATE_DIR is not set: run through ctest (fixture e2e_auth_lab)")
-    with open(os.path.join(state_dir, "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import lab_endpoint, lab_request  # noqa: E402
 
 ENDPOINT = lab_endpoint()
 
 
 def lab(method: str, path: str, body: dict | None = None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(ENDPOINT + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=30) as response:
-        return json.loads(response.read())
+    return lab_request(path, body, method)
 
 
 def counts() -> dict:

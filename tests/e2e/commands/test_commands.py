@@ -152,8 +152,9 @@ class AmbientChainRoot(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr[-3000:])
         key, secret, token = json.loads(p.stdout)
         keys = {"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token}
-        # Keys without an expiration: the AWS CLI v1 refuses a credentials endpoint answer without `Expiration`, so
-        # this child reads the AWS files instead.
+        # Keys without an expiration, served by the credentials endpoint (with a one-hour lease: the AWS CLI v1
+        # refuses an answer without `Expiration`) and read from the AWS files.
+        self.assertEqual(self.caller("ambient", **keys), "arn:aws:sts::111111111111:assumed-role/core-root-terraform/ci-job")
         self.assertEqual(self.caller("ambient", "--credentials-endpoint=false", **keys), "arn:aws:sts::111111111111:assumed-role/core-root-terraform/ci-job")
         self.assertRegex(self.caller("plat-dev/admin", **keys),
                          r"^arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/")

@@ -1,29 +1,17 @@
 """What the credentials-endpoint e2e modules share: the lab, a repository with one SSO identity, atmos runs."""
 
-import json
 import os
 import subprocess
-import urllib.request
+import sys
 
-LAB_STATE = os.environ.get("ATMOS_LAB_STATE_DIR", "")
-
-
-def lab_endpoint() -> str:
-    if not LAB_STATE:
-        raise SystemExit("ATMOS_LAB_STATE_DIR is not set: run through ctest")
-    with open(os.path.join(LAB_STATE, "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import lab_endpoint, lab_request  # noqa: E402
 
 ENDPOINT = lab_endpoint()
 
 
 def lab(method: str, path: str, body: dict | None = None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(ENDPOINT + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=30) as response:
-        return json.loads(response.read())
+    return lab_request(path, body, method)
 
 
 ATMOS_YAML = """

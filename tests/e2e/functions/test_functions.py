@@ -10,30 +10,18 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import ACME, SERVICES, acme_env, lab_request  # noqa: E402
 
 BINARY = None
-ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
 TGW_OBJECT = "acme-core-network-tfstate/tgw/core-use2-network/terraform.tfstate"
 DEV_STACK = os.path.join("stacks", "orgs", "acme", "plat", "dev", "us-east-2.yaml")
-
-
-def lab_endpoint() -> str:
-    with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
 
 
 def restore(path: str, text: str) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
-
-
-def lab(path: str, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(lab_endpoint() + path, data=data, method="GET" if body is None else "POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"{}")
 
 
 class Functions(unittest.TestCase):
@@ -46,21 +34,8 @@ class Functions(unittest.TestCase):
             f.write("  - catalog/vpc/cross-account\n")
         with open(os.path.join(cls.repo, "atmos.yaml"), "a", encoding="utf-8") as f:
             f.write("\nstores:\n  acme-ssm:\n    type: aws-ssm-parameter-store\n    options:\n      region: us-east-2\n      prefix: /atmos\n")
-        browser = os.path.join(cls.tmp, "browser")
-        with open(browser, "w", encoding="utf-8") as f:
-            f.write("#!/bin/sh\nexec python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1]+\"&user=bob\").read()' \"$1\"\n")
-        os.chmod(browser, 0o755)
-        rc = os.path.join(cls.tmp, "terraformrc")
-        open(rc, "w").close()
-        endpoint = lab_endpoint()
-        cls.env = {"PATH": os.environ["PATH"], "HOME": os.path.join(cls.tmp, "home"),
-                   "XDG_CONFIG_HOME": os.path.join(cls.tmp, "config"), "XDG_CACHE_HOME": os.path.join(cls.tmp, "cache"),
-                   "ATMOS_GIT_ROOT_BASEPATH": "false", "ATMOS_PROFILE": "developers", "ATMOS_KEYRING_TYPE": "memory",
-                   "BROWSER": browser, "TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1",
-                   "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true"}
-        for service in ("STS", "SSO", "SSO_OIDC", "SIGNIN", "S3", "IAM", "SSM", "ORGANIZATIONS"):
-            cls.env["AWS_ENDPOINT_URL_" + service] = endpoint
-        lab("/_lab/terraform-state", {"bucket": "acme-core-network-tfstate", "workspace_key_prefix": "tgw",
+        cls.env = acme_env(cls.tmp, "developers", user="bob", services=SERVICES + ("SSM", "ORGANIZATIONS"))
+        lab_request("/_lab/terraform-state", {"bucket": "acme-core-network-tfstate", "workspace_key_prefix": "tgw",
                                       "workspace": "core-use2-network",
                                       "outputs": {"transit_gateway_id": "tgw-0a1b2c3d4e5f", "routes": ["10.0.0.0/8", "172.16.0.0/12"],
                                                   "attachments": {"plat-dev": {"id": "tgw-attach-1"}}}})
@@ -99,10 +74,10 @@ class Functions(unittest.TestCase):
         return json.loads(p.stdout)["vars"]
 
     def test_cross_account_state_is_read_as_the_core_stacks_identity(self):
-        lab("/_lab/counters/reset", {})
+        lab_request("/_lab/counters/reset", {})
         p = self.ok("describe", "component", "vpc", "-s", "plat-use2-dev", "--format", "json", ATMOS_LOGS_LEVEL="Debug")
         self.assertEqual(json.loads(p.stdout)["vars"]["transit_gateway_id"], "tgw-0a1b2c3d4e5f")
-        counters = lab("/_lab/counters")
+        counters = lab_request("/_lab/counters")
         readers = counters["callers"]["s3:GetObject"][TGW_OBJECT]
         self.assertEqual(len(readers), 1, readers)
         (arn, count), = readers.items()
@@ -111,7 +86,7 @@ class Functions(unittest.TestCase):
         self.assertEqual(counters["counts"]["s3:GetObject"], 1)
         self.assertIn("Reading Terraform state object=s3://" + TGW_OBJECT + " component=tgw stack=core-use2-network "
                       "identity=core-network/terraform", p.stderr)
-        for secret in lab("/_lab/secrets")["secrets"]:
+        for secret in lab_request("/_lab/secrets")["secrets"]:
             self.assertNotIn(secret["value"], p.stderr)
 
     def test_another_identity_is_refused_by_the_lab(self):
@@ -130,13 +105,13 @@ class Functions(unittest.TestCase):
         end = text.index("    plat-dev/terraform:")
         with open(profile, "w", encoding="utf-8") as f:
             f.write(text[:start] + text[end:])
-        lab("/_lab/counters/reset", {})
+        lab_request("/_lab/counters/reset", {})
         p = self.run_atmos("describe", "component", "vpc", "-s", "plat-use2-dev")
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn("identity `core-network/terraform` is not defined in the active profile (developers)", p.stderr)
         self.assertIn("stacks/catalog/vpc/cross-account.yaml", p.stderr)
         self.assertIn("profile devops", p.stderr.replace("profiles ", "profile "))
-        self.assertNotIn("s3:GetObject", lab("/_lab/counters")["counts"])
+        self.assertNotIn("s3:GetObject", lab_request("/_lab/counters")["counts"])
 
     def test_defaults_for_a_never_applied_stack(self):
         v = self.vars_with("        never: !terraform.state vpc core-use2-network .vpc_id // \"vpc-not-yet\"\n"
@@ -274,11 +249,11 @@ class Functions(unittest.TestCase):
         # (plat-dev/terraform) come through the same SSO provider, which signs in once for the whole command.
         fresh = tempfile.mkdtemp(prefix="fresh-", dir=self.tmp)
         dirs = {name: os.path.join(fresh, name.lower()) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
-        lab("/_lab/counters/reset", {})
+        lab_request("/_lab/counters/reset", {})
         p = self.ok("terraform", "plan", "vpc", "-s", "plat-use2-dev", "-no-color", **dirs)
         self.assertIn('transit_gateway_id = "tgw-0a1b2c3d4e5f"', p.stdout)
         self.assertIn("Running as plat-dev/terraform", p.stderr)
-        counts = lab("/_lab/counters")["counts"]
+        counts = lab_request("/_lab/counters")["counts"]
         self.assertEqual(counts.get("sso-oidc:StartDeviceAuthorization"), 1, counts)
 
     def hooked(self, hook: str) -> None:

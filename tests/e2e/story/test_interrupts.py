@@ -17,14 +17,15 @@ import termios
 import threading
 import time
 import unittest
-import urllib.request
 
 import boto3
 from botocore.config import Config
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import ACME, acme_env, lab_endpoint, lab_request  # noqa: E402
+
 BINARY = None
 ROUNDS = 10
-ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
 STACK = "plat-use2-dev"
 BUCKET = "acme-plat-dev-tfstate"
 SLOW = """\
@@ -37,17 +38,6 @@ resource "terraform_data" "slow" {
 """
 GRACEFUL = "Gracefully shutting down"
 FORCED = "Two interrupts received"
-
-
-def lab_endpoint() -> str:
-    with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
-
-
-def lab_post(path: str, body: dict) -> None:
-    request = urllib.request.Request(lab_endpoint() + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request).read()
 
 
 def on_the_terminal(slave: int):
@@ -70,19 +60,7 @@ class Interrupts(unittest.TestCase):
                 f.write(SLOW)
         with open(os.path.join(cls.repo, "stacks", "orgs", "acme", "plat", "dev", "us-east-2.yaml"), "a") as f:
             f.write("\ncomponents:\n  terraform:\n" + "".join(f"    {name}:\n      vars: {{}}\n" for name in components))
-        browser = os.path.join(cls.tmp, "browser")
-        with open(browser, "w") as f:
-            f.write("#!/bin/sh\nexec python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1]+\"&user=alice\").read()' \"$1\"\n")
-        os.chmod(browser, 0o755)
-        rc = os.path.join(cls.tmp, "terraformrc")
-        open(rc, "w").close()
-        cls.env = {"PATH": os.environ["PATH"], "HOME": os.path.join(cls.tmp, "home"),
-                   "XDG_CONFIG_HOME": os.path.join(cls.tmp, "config"), "XDG_CACHE_HOME": os.path.join(cls.tmp, "cache"),
-                   "ATMOS_GIT_ROOT_BASEPATH": "false", "ATMOS_PROFILE": "devops", "ATMOS_KEYRING_TYPE": "memory",
-                   "BROWSER": browser, "TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1",
-                   "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true"}
-        for service in ("STS", "SSO", "SSO_OIDC", "SIGNIN", "S3", "IAM"):
-            cls.env["AWS_ENDPOINT_URL_" + service] = lab_endpoint()
+        cls.env = acme_env(cls.tmp, "devops", user="alice")
         cls.atmos_ok("auth", "login", "--provider", "acme-sso")
         environment = json.loads(cls.atmos_ok("auth", "env", "--identity", "plat-dev/terraform", "--format", "json", "--login").stdout)
         credentials = configparser.ConfigParser()
@@ -96,7 +74,7 @@ class Interrupts(unittest.TestCase):
         # Slow S3 reads and deletes: the window between Terraform's interrupt and its unlock is what a second
         # interrupt used to cut short.
         for operation in ("s3:GetObject", "s3:DeleteObject", "s3:HeadObject"):
-            lab_post("/_lab/faults", {"operation": operation, "kind": "delay", "count": 100000, "delay_seconds": 0.3})
+            lab_request("/_lab/faults", {"operation": operation, "kind": "delay", "count": 100000, "delay_seconds": 0.3})
 
     @classmethod
     def tearDownClass(cls):

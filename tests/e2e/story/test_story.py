@@ -9,15 +9,11 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import ACME, acme_env, browser  # noqa: E402
 
 BINARY = None
-ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
-
-
-def lab_endpoint() -> str:
-    with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
 
 
 class Story(unittest.TestCase):
@@ -26,30 +22,11 @@ class Story(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="atmos-story-")
         cls.repo = os.path.join(cls.tmp, "acme")
         shutil.copytree(ACME, cls.repo)
-        browser = cls.browser("bob")
-        rc = os.path.join(cls.tmp, "terraformrc")
-        open(rc, "w").close()
-        endpoint = lab_endpoint()
-        cls.env = {"PATH": os.environ["PATH"], "HOME": os.path.join(cls.tmp, "home"),
-                   "XDG_CONFIG_HOME": os.path.join(cls.tmp, "config"), "XDG_CACHE_HOME": os.path.join(cls.tmp, "cache"),
-                   "ATMOS_GIT_ROOT_BASEPATH": "false", "ATMOS_PROFILE": "developers", "ATMOS_KEYRING_TYPE": "memory",
-                   "BROWSER": browser, "TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1",
-                   "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true"}
-        for service in ("STS", "SSO", "SSO_OIDC", "SIGNIN", "S3", "IAM"):
-            cls.env["AWS_ENDPOINT_URL_" + service] = endpoint
-
-    @classmethod
-    def browser(cls, user: str) -> str:
-        """A BROWSER that signs in to the lab's SSO as `user`."""
-        path = os.path.join(cls.tmp, "browser-" + user)
-        with open(path, "w") as f:
-            f.write("#!/bin/sh\nexec python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1]+\"&user=%s\").read()' \"$1\"\n" % user)
-        os.chmod(path, 0o755)
-        return path
+        cls.env = acme_env(cls.tmp, "developers", user="bob")
 
     def as_devops(self) -> dict:
         """alice's devops session (TerraformApplyAccess everywhere), with its own caches."""
-        return {"ATMOS_PROFILE": "devops", "BROWSER": self.browser("alice"),
+        return {"ATMOS_PROFILE": "devops", "BROWSER": browser(self.tmp, "alice"),
                 "XDG_CONFIG_HOME": os.path.join(self.tmp, "alice-config"), "XDG_CACHE_HOME": os.path.join(self.tmp, "alice-cache")}
 
     @classmethod

@@ -10,14 +10,11 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import ACME, acme_env  # noqa: E402
+
 BINARY = None
-ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
 DEV = "plat-use2-dev"
-
-
-def lab_endpoint() -> str:
-    with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
 
 
 class PlanDiffAgainstTheLab(unittest.TestCase):
@@ -27,20 +24,7 @@ class PlanDiffAgainstTheLab(unittest.TestCase):
         cls.repo = os.path.join(cls.tmp, "acme")
         shutil.copytree(ACME, cls.repo)
         cls.vpc = os.path.join(cls.repo, "components", "terraform", "vpc")
-        browser = os.path.join(cls.tmp, "browser")
-        with open(browser, "w", encoding="utf-8") as f:
-            f.write("#!/bin/sh\nexec python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1]+\"&user=bob\").read()' \"$1\"\n")
-        os.chmod(browser, 0o755)
-        rc = os.path.join(cls.tmp, "terraformrc")
-        open(rc, "w").close()
-        endpoint = lab_endpoint()
-        cls.env = {"PATH": os.environ["PATH"], "HOME": os.path.join(cls.tmp, "home"),
-                   "XDG_CONFIG_HOME": os.path.join(cls.tmp, "config"), "XDG_CACHE_HOME": os.path.join(cls.tmp, "cache"),
-                   "ATMOS_GIT_ROOT_BASEPATH": "false", "ATMOS_PROFILE": "developers", "ATMOS_KEYRING_TYPE": "memory",
-                   "BROWSER": browser, "TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1",
-                   "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true"}
-        for service in ("STS", "SSO", "SSO_OIDC", "SIGNIN", "S3", "IAM"):
-            cls.env["AWS_ENDPOINT_URL_" + service] = endpoint
+        cls.env = acme_env(cls.tmp, "developers", user="bob")
         p = cls.run_atmos("auth", "login", "--provider", "acme-sso")
         assert p.returncode == 0, p.stderr
 

@@ -11,20 +11,11 @@ import sys
 import tempfile
 import unittest
 import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from acme_lab import ACME, acme_env, lab_request  # noqa: E402
 
 BINARY = None
-ACME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "acme")
-
-
-def lab_endpoint() -> str:
-    with open(os.path.join(os.environ["ATMOS_LAB_STATE_DIR"], "ready.json"), encoding="utf-8") as handle:
-        return json.load(handle)["endpoint"]
-
-
-def lab(method: str, path: str) -> dict:
-    with urllib.request.urlopen(urllib.request.Request(lab_endpoint() + path, method=method), timeout=30) as response:
-        return json.load(response)
 
 
 class Coldstart(unittest.TestCase):
@@ -33,19 +24,10 @@ class Coldstart(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="atmos-workflow-")
         cls.repo = os.path.join(cls.tmp, "acme")
         shutil.copytree(ACME, cls.repo)
-        rc = os.path.join(cls.tmp, "terraformrc")
-        open(rc, "w").close()
-        endpoint = lab_endpoint()
-        cls.env = {"PATH": os.environ["PATH"], "HOME": os.path.join(cls.tmp, "home"),
-                   "XDG_CONFIG_HOME": os.path.join(cls.tmp, "config"), "XDG_CACHE_HOME": os.path.join(cls.tmp, "cache"),
-                   "ATMOS_GIT_ROOT_BASEPATH": "false", "ATMOS_PROFILE": "superadmin", "ATMOS_KEYRING_TYPE": "file",
-                   "ATMOS_KEYRING_FILE_PATH": os.path.join(cls.tmp, "keyring"),
-                   "ATMOS_KEYRING_PASSWORD": "correct horse battery staple",
-                   "TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1",
-                   "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true"}
-        for service in ("STS", "SSO", "SSO_OIDC", "SIGNIN", "S3", "IAM"):
-            cls.env["AWS_ENDPOINT_URL_" + service] = endpoint
-        state = lab("GET", "/_lab/state")
+        cls.env = acme_env(cls.tmp, "superadmin")
+        cls.env.update({"ATMOS_KEYRING_TYPE": "file", "ATMOS_KEYRING_FILE_PATH": os.path.join(cls.tmp, "keyring"),
+                        "ATMOS_KEYRING_PASSWORD": "correct horse battery staple"})
+        state = lab_request("/_lab/state")
         cls.admin = next(u for u in state["iam_users"] if u["name"] == "admin")
         p = cls.atmos("auth", "user", "configure", "--identity", "core-root/terraform", "--access-key-id",
                       cls.admin["access_key_id"], input=cls.admin["secret_access_key"] + "\n")
@@ -60,7 +42,7 @@ class Coldstart(unittest.TestCase):
         if shutil.which("oathtool"):
             return subprocess.run(["oathtool", "--totp", "-b", cls.admin["mfa_seed"]], capture_output=True, text=True,
                                   check=True).stdout.strip()
-        return lab("GET", "/_lab/totp?serial=" + urllib.parse.quote(cls.admin["mfa_serial"]))["code"]
+        return lab_request("/_lab/totp?serial=" + urllib.parse.quote(cls.admin["mfa_serial"]))["code"]
 
     @classmethod
     def atmos(cls, *args, input=None, **env):

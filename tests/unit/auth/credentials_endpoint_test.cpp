@@ -192,3 +192,17 @@ TEST(CredentialsEndpoint, CredentialProcessJsonIsVersionOne) {
   user.secret_access_key = Secret(std::string("s\\e"));
   EXPECT_EQ(credential_process_json(user), "{\"Version\":1,\"AccessKeyId\":\"AKIA\\\"Q\",\"SecretAccessKey\":\"s\\\\e\"}");
 }
+
+TEST(CredentialsEndpoint, KeysWithoutExpiryAreLeasedForAnHour) {
+  // The AWS CLI v1 and botocore fail on an answer without `Expiration`.
+  aws::TimePoint now = aws::TimePoint(std::chrono::seconds(1800000000));
+  aws::Credentials user;
+  user.access_key_id = "AKIAQ";
+  user.secret_access_key = Secret(std::string("s"));
+  EXPECT_EQ(container_credentials_json(user, now),
+            "{\"AccessKeyId\":\"AKIAQ\",\"SecretAccessKey\":\"s\",\"Token\":\"\",\"Expiration\":\"" +
+                aws::format_iso8601(now + std::chrono::hours(1)) + "\"}");
+  EXPECT_EQ(container_credentials_json(keys("ASIAX", now + 5min), now),
+            "{\"AccessKeyId\":\"ASIAX\",\"SecretAccessKey\":\"secret/ASIAX\",\"Token\":\"token+ASIAX\",\"Expiration\":\"" +
+                aws::format_iso8601(now + 5min) + "\"}");
+}

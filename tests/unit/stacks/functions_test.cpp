@@ -160,6 +160,55 @@ TEST(Yq, MalformedExpressionsAreErrorsNamingThem) {
             std::string::npos);
 }
 
+// The forms upstream's --query documentation uses (describe affected, list, terraform --query).
+TEST(Yq, StreamsSelectAndComparisons) {
+  Value affected = yaml("[{component: vpc, stack: plat-ue2-dev, deleted: false}, {component: tgw, stack: core-ue2-network, deleted: true},"
+                        " {component: dns, stack: plat-ue2-prod}]");
+  EXPECT_EQ(yq_evaluate(affected, "[.[] | select(.deleted == true)]"), yaml("[{component: tgw, stack: core-ue2-network, deleted: true}]"));
+  EXPECT_EQ(yq_evaluate(affected, "[.[] | select(.deleted != true) | .component]"), yaml("[vpc, dns]"));
+  EXPECT_EQ(yq_evaluate(affected, "[.[] | select(.deleted == true and .stack == \"core-ue2-network\") | .component]"), yaml("[tgw]"));
+  EXPECT_EQ(yq_evaluate(affected, "[.[] | select(.stack | test(\"^plat-.*-dev$\")) | .component]"), yaml("[vpc]"));
+  EXPECT_EQ(yq_evaluate(affected, "map(.component)"), yaml("[vpc, tgw, dns]"));
+  EXPECT_EQ(yq_evaluate(affected, ".[] | select(.component == \"dns\") | .stack"), Value("plat-ue2-prod"));
+  EXPECT_EQ(yq_evaluate(affected, ".[].component"), yaml("[vpc, tgw, dns]"));  // several values: a list
+  EXPECT_EQ(yq_evaluate(affected, ".[] | select(.component == \"none\")"), Value());  // none: null
+
+  Value section = yaml("{vars: {tags: {team: eks}, size: 3}, settings: {tier: 2, context: {account_id: 12345}}, metadata: {locked: true}}");
+  EXPECT_EQ(yq_evaluate(section, ".vars.tags.team == \"eks\""), Value(true));
+  EXPECT_EQ(yq_evaluate(section, ".vars.tags.team == \"core\""), Value(false));
+  EXPECT_EQ(yq_evaluate(section, ".settings.context.account_id == 12345"), Value(true));
+  EXPECT_EQ(yq_evaluate(section, ".settings.tier >= 2 and .vars.size < 4"), Value(true));
+  EXPECT_EQ(yq_evaluate(section, ".settings.tier > 2 or (.metadata.locked | not)"), Value(false));
+  EXPECT_EQ(yq_evaluate(section, "select(.metadata.locked == true) | .vars.size"), Value(3));
+  EXPECT_EQ(yq_evaluate(section, ".vars | has(\"size\")"), Value(true));
+  EXPECT_EQ(yq_evaluate(section, ".vars.tags.team | startswith(\"ek\")"), Value(true));
+  EXPECT_EQ(yq_evaluate(section, ".vars.tags.team | endswith(\"x\")"), Value(false));
+  EXPECT_EQ(yq_evaluate(section, "[.vars.size, .settings.tier]"), yaml("[3, 2]"));
+  EXPECT_EQ(yq_evaluate(section, ".vars.size == 3.0"), Value(true));
+  EXPECT_EQ(yq_evaluate(section, ".missing[]"), Value());
+  // Keys as yq's lexer reads them: up to an operator character.
+  EXPECT_EQ(yq_evaluate(yaml("{components: {vpc/dev: {locals: 1}}}"), ".components.vpc/dev.locals"), Value(1));
+  EXPECT_EQ(yq_evaluate(yaml("{a: null, b: 2}"), ".a//.b"), Value(2));
+  // `and`/`or` only as whole words: keys that start with them are paths.
+  EXPECT_EQ(yq_evaluate(yaml("{order: 1, andy: 2}"), ".order + .andy"), Value(3));
+}
+
+TEST(Yq, StreamErrorsAndBounds) {
+  Value data = yaml("{a: text, n: 1, l: [1, 2]}");
+  EXPECT_NE(error_text([&] { yq_evaluate(data, ".a[]"); }).find("cannot iterate over string"), std::string::npos);
+  EXPECT_NE(error_text([&] { yq_evaluate(data, ".a < .l"); }).find("cannot compare string with list using <"), std::string::npos);
+  EXPECT_NE(error_text([&] { yq_evaluate(data, ".n | test(\"x\")"); }).find("cannot match int, as it is not a string"), std::string::npos);
+  EXPECT_NE(error_text([&] { yq_evaluate(data, ".a | test(\"(\")"); }).find("invalid regular expression '('"), std::string::npos);
+  EXPECT_NE(error_text([&] { yq_evaluate(data, "select(.n"); }).find("expected ')'"), std::string::npos);
+  std::string long_path;
+  for (int i = 0; i < 1500; ++i) long_path += ".a";
+  EXPECT_NE(error_text([&] { yq_evaluate(data, long_path); }).find("the path has too many steps"), std::string::npos);
+  atmos::List many;
+  for (int i = 0; i < 1001; ++i) many.emplace_back(i);
+  Value big = Value::map({{"l", Value::list(std::move(many))}});
+  EXPECT_NE(error_text([&] { yq_evaluate(big, ".l[] + .l[]"); }).find("produces more than 1000000 values"), std::string::npos);
+}
+
 TEST(FunctionArgs, TerraformTwoOrThreeArgumentsAndTheExpressionRest) {
   auto a = atmos::stacks::parse_terraform_args("vpc vpc_id");
   EXPECT_EQ(a.component, "vpc");
