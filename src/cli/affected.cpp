@@ -249,6 +249,9 @@ const std::vector<FlagSpec>& affected_flags() {
                                               {"ref", 0, false},
                                               {"sha", 0, false},
                                               {"repo-path", 0, false},
+                                              {"clone-target-ref", 0, true},
+                                              {"ssh-key", 0, false},
+                                              {"ssh-key-password", 0, false},
                                               {"include-dependents", 0, true},
                                               {"include-settings", 0, true},
                                               {"stack", 's', false},
@@ -272,6 +275,22 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   if (!req.repo_path.empty() && (args.has("base") || args.has("ref") || args.has("sha")))
     throw Error(ErrorKind::Usage, "--repo-path cannot be combined with --base, --ref or --sha");
   if (req.base.empty() && req.repo_path.empty()) detect_ci_base(cfg, req);
+  // --clone-target-ref, --ssh-key, --ssh-key-password and their variables (upstream's pkg/flags/standard_builder.go).
+  ProcessEnvironment env;
+  std::string clone = env.get("ATMOS_CLONE_TARGET_REF").value_or("");
+  req.clone_target_ref = args.has("clone-target-ref") ? args.flag("clone-target-ref") : (clone == "true" || clone == "1");
+  req.fetch.ssh_key = args.has("ssh-key") ? args.get("ssh-key") : env.get("ATMOS_SSH_KEY").value_or("");
+  req.fetch.ssh_key_password =
+      args.has("ssh-key-password") ? args.get("ssh-key-password") : env.get("ATMOS_SSH_KEY_PASSWORD").value_or("");
+  if (auto timeout = env.get("ATMOS_AFFECTED_FETCH_TIMEOUT"); timeout && !timeout->empty()) {
+    char* end = nullptr;
+    long seconds = std::strtol(timeout->c_str(), &end, 10);
+    if (*end != '\0' || seconds < 1 || seconds > 86400)
+      throw Error(ErrorKind::Usage, "ATMOS_AFFECTED_FETCH_TIMEOUT must be a number of seconds between 1 and 86400, not '" + *timeout + "'");
+    req.fetch.timeout_seconds = static_cast<int>(seconds);
+  }
+  if (req.clone_target_ref && !req.repo_path.empty())
+    throw Error(ErrorKind::Usage, "--clone-target-ref cannot be combined with --repo-path: the base comes from one or the other");
   stacks::GitBase git(req);
   if (args.flag("verbose"))
     std::fprintf(stderr, "Comparing the working tree of %s (HEAD %s) with the base %s\n", git.root().c_str(),

@@ -96,6 +96,9 @@ HelpCommand with_many(HelpCommand c) {
       {"ref", 0, "string", "With --affected: deprecated spelling of --base", ""},
       {"sha", 0, "string", "With --affected: deprecated spelling of --base", ""},
       {"repo-path", 0, "string", "With --affected: an already-cloned base repository", ""},
+      {"clone-target-ref", 0, "", "With --affected: fetch the base from the origin remote first", "false"},
+      {"ssh-key", 0, "string", "With --clone-target-ref: private key for an SSH origin (ATMOS_SSH_KEY)", ""},
+      {"ssh-key-password", 0, "string", "Password of the --ssh-key (ATMOS_SSH_KEY_PASSWORD)", ""},
       {"include-dependents", 0, "", "With --affected: also run the affected instances' dependents", "false"},
       {"exclude-locked", 0, "", "With --affected: leave out instances with metadata.locked: true", "false"}};
   c.flags.insert(c.flags.end(), many.begin(), many.end());
@@ -150,6 +153,9 @@ std::vector<HelpCommand> build_tree() {
       {"ref", 0, "string", "Deprecated: a git reference to compare with (use --base)", ""},
       {"sha", 0, "string", "Deprecated: a commit SHA to compare with (use --base)", ""},
       {"repo-path", 0, "string", "An already-cloned base repository: its HEAD is the base", ""},
+      {"clone-target-ref", 0, "", "Fetch the base from the origin remote first (ATMOS_CLONE_TARGET_REF)", "false"},
+      {"ssh-key", 0, "string", "PEM/OpenSSH private key for an SSH origin (ATMOS_SSH_KEY)", ""},
+      {"ssh-key-password", 0, "string", "Password of the --ssh-key (ATMOS_SSH_KEY_PASSWORD)", ""},
       {"include-dependents", 0, "", "Add each affected instance's dependents (settings.depends_on)", "false"},
       {"include-settings", 0, "", "Add each instance's settings section", "false"},
       {"exclude-locked", 0, "", "Leave out instances with metadata.locked: true", "false"},

@@ -69,6 +69,9 @@ const std::vector<FlagSpec>& terraform_flags() {
       {"ref", 0, false},
       {"sha", 0, false},
       {"repo-path", 0, false},
+      {"clone-target-ref", 0, true},
+      {"ssh-key", 0, false},
+      {"ssh-key-password", 0, false},
       {"include-dependents", 0, true},
       {"exclude-locked", 0, true},
   };
@@ -310,6 +313,7 @@ struct Job {
 std::vector<std::string> forwarded_flags(const ParsedArgs& args) {
   static const std::set<std::string> kDropped = {"all",  "affected",   "components", "query",     "stack",
                                                   "max-concurrency", "base", "ref", "sha", "repo-path",
+                                                  "clone-target-ref", "ssh-key", "ssh-key-password",
                                                   "include-dependents", "exclude-locked", "dry-run", "chdir"};
   std::vector<std::string> out;
   for (const auto& [name, values] : args.values)

@@ -91,6 +91,11 @@ GitBase::GitBase(const GitBaseRequest& req) : h_(std::make_shared<Handles>()) {
       throw Error(ErrorKind::Io, "failed to read the objects of '" + req.repo_path + "': " + last_git_error());
   } else {
     std::string spec = req.base.empty() ? kDefaultBase : req.base;
+    if (req.clone_target_ref) {
+      GitFetchRequest fetch = req.fetch;
+      fetch.base = req.base;
+      spec = fetch_base(repo, root_, fetch);
+    }
     Object obj;
     int rc = git_revparse_single(&obj.p, repo, spec.c_str());
     // A branch that exists only on the remote (CI checkouts have no local branches): `main`, `refs/heads/main`.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/mount.hpp"
+#include "stacks/git_fetch.hpp"
 
 namespace atmos::stacks {
 
@@ -16,6 +17,8 @@ struct GitBaseRequest {
   std::string repo_path;  // an already-cloned base: its HEAD is the base (--repo-path)
   bool merge_base = false;  // use the merge-base of HEAD and `base` (a pull request's fork point)
   std::string fallback;     // tried when `base` does not resolve (CI: the pull request's base SHA)
+  bool clone_target_ref = false;  // fetch `base` from the `origin` remote first (--clone-target-ref)
+  GitFetchRequest fetch;          // SSH key and timeout of that fetch (its `base` is filled from `base`)
 };
 
 class GitBase {
