@@ -8,48 +8,28 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "stacks/git_handles.hpp"
 
 namespace atmos::stacks {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string last_git_error() {
-  const git_error* e = git_error_last();
-  return e && e->message ? e->message : "unknown libgit2 error";
-}
-
 struct Library {
   Library() { git_libgit2_init(); }
   ~Library() { git_libgit2_shutdown(); }
 };
 
-std::string oid_hex(const git_oid* id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, id);
-  return buf;
-}
-
-template <typename T, void (*Free)(T*)>
-struct Owned {
-  T* p = nullptr;
-  Owned() = default;
-  Owned(const Owned&) = delete;
-  Owned& operator=(const Owned&) = delete;
-  ~Owned() {
-    if (p) Free(p);
-  }
-};
-
-using Repo = Owned<git_repository, git_repository_free>;
-using Object = Owned<git_object, git_object_free>;
-using Tree = Owned<git_tree, git_tree_free>;
-using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
-using Diff = Owned<git_diff, git_diff_free>;
-using Odb = Owned<git_odb, git_odb_free>;
-using Blob = Owned<git_blob, git_blob_free>;
-using Commit = Owned<git_commit, git_commit_free>;
-using Index = Owned<git_index, git_index_free>;
+using git::Blob;
+using git::Commit;
+using git::Diff;
+using git::Index;
+using git::Object;
+using git::Odb;
+using git::oid_hex;
+using git::Repo;
+using git::Tree;
+using git::TreeEntry;
 
 const char* const kDefaultBase = "refs/remotes/origin/HEAD";
 
@@ -84,11 +64,11 @@ GitBase::GitBase(const GitBaseRequest& req) : h_(std::make_shared<Handles>()) {
       throw Error(ErrorKind::Config, "--repo-path '" + req.repo_path + "' is not a git repository")
           .hint("Pass the directory of a clone of the base (the target branch), e.g. one made with actions/checkout");
     if (git_reference_name_to_id(&base_id, other.p, "HEAD") != 0)
-      throw Error(ErrorKind::Config, "--repo-path '" + req.repo_path + "' has no HEAD commit: " + last_git_error());
+      throw Error(ErrorKind::Config, "--repo-path '" + req.repo_path + "' has no HEAD commit: " + git::last_error());
     Odb odb;
     std::string objects = (fs::path(git_repository_commondir(other.p)) / "objects").string();
     if (git_repository_odb(&odb.p, repo) != 0 || git_odb_add_disk_alternate(odb.p, objects.c_str()) != 0)
-      throw Error(ErrorKind::Io, "failed to read the objects of '" + req.repo_path + "': " + last_git_error());
+      throw Error(ErrorKind::Io, "failed to read the objects of '" + req.repo_path + "': " + git::last_error());
   } else {
     std::string spec = req.base.empty() ? kDefaultBase : req.base;
     if (req.clone_target_ref) {
@@ -128,7 +108,7 @@ GitBase::GitBase(const GitBaseRequest& req) : h_(std::make_shared<Handles>()) {
     }
     Object commit;
     if (git_object_peel(&commit.p, obj.p, GIT_OBJECT_COMMIT) != 0)
-      throw Error(ErrorKind::Config, "the base '" + spec + "' is not a commit: " + last_git_error());
+      throw Error(ErrorKind::Config, "the base '" + spec + "' is not a commit: " + git::last_error());
     git_oid_cpy(&base_id, git_object_id(commit.p));
     git_oid fork;
     if (merge_base && !head_sha_.empty() && git_merge_base(&fork, repo, &head, &base_id) == 0) base_id = fork;
@@ -139,11 +119,11 @@ GitBase::GitBase(const GitBaseRequest& req) : h_(std::make_shared<Handles>()) {
     if (git_repository_is_shallow(repo) == 1)
       throw Error(ErrorKind::Config, "the repository at '" + root_ + "' is a shallow clone and does not contain the base commit " + hex)
           .hint("Fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)");
-    throw Error(ErrorKind::Config, "the base commit " + hex + " is not in the object database of '" + root_ + "': " + last_git_error());
+    throw Error(ErrorKind::Config, "the base commit " + hex + " is not in the object database of '" + root_ + "': " + git::last_error());
   }
   base_sha_ = oid_hex(&base_id);
   if (git_commit_tree(&h_->base_tree.p, commit.p) != 0)
-    throw Error(ErrorKind::Io, "failed to read the tree of the base commit " + base_sha_ + ": " + last_git_error());
+    throw Error(ErrorKind::Io, "failed to read the tree of the base commit " + base_sha_ + ": " + git::last_error());
 }
 
 GitBase::~GitBase() = default;
@@ -154,7 +134,7 @@ std::vector<std::string> GitBase::changed_files() const {
   Diff diff;
   if (git_diff_tree_to_workdir_with_index(&diff.p, h_->repo.p, h_->base_tree.p, &opts) != 0)
     throw Error(ErrorKind::Io, "failed to compare the working tree of '" + root_ + "' with the base " + base_sha_ + ": " +
-                                   last_git_error());
+                                   git::last_error());
   std::vector<std::string> out;
   std::size_t n = git_diff_num_deltas(diff.p);
   for (std::size_t i = 0; i < n; ++i) {

@@ -24,16 +24,12 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "stacks/git_handles.hpp"
 
 namespace atmos::stacks {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string last_git_error() {
-  const git_error* e = git_error_last();
-  return e && e->message ? e->message : "unknown libgit2 error";
-}
 
 // The URL as errors show it: the user name of an http(s) URL may be a token and a password may follow any user
 // name, so they are left out.
@@ -280,7 +276,7 @@ class PackStaging {
       throw Error(ErrorKind::Io, "failed to create a directory in the git directory of '" + root + "': " + std::strerror(errno));
     dir_ = tmpl;
     if (git_repository_init(&repo_, dir_.c_str(), 1) != 0)
-      throw Error(ErrorKind::Io, "failed to prepare the fetch into '" + root + "': " + last_git_error());
+      throw Error(ErrorKind::Io, "failed to prepare the fetch into '" + root + "': " + git::last_error());
   }
   ~PackStaging() {
     if (repo_) git_repository_free(repo_);
@@ -303,11 +299,8 @@ class PackStaging {
         fs::rename(from, objects_ / "pack" / from.filename(), ec);
         if (ec) throw Error(ErrorKind::Io, "failed to move the fetched objects into '" + objects_.string() + "': " + ec.message());
       }
-    git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, into) == 0) {
-      git_odb_refresh(odb);
-      git_odb_free(odb);
-    }
+    git::Odb odb;
+    if (git_repository_odb(&odb.p, into) == 0) git_odb_refresh(odb.p);
   }
 
  private:
@@ -316,15 +309,7 @@ class PackStaging {
   git_repository* repo_ = nullptr;
 };
 
-struct Remote {
-  git_remote* p = nullptr;
-  Remote() = default;
-  Remote(const Remote&) = delete;
-  Remote& operator=(const Remote&) = delete;
-  ~Remote() {
-    if (p) git_remote_free(p);
-  }
-};
+using git::Remote;
 
 bool is_hex(const std::string& s) {
   return s.size() >= 4 && s.size() <= GIT_OID_HEXSZ &&
@@ -375,7 +360,7 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
   if (git_repository_is_shallow(repo) == 1) staging.emplace(repo, root);
   Remote remote;
   if (git_remote_create_anonymous(&remote.p, staging ? staging->repo() : repo, url.c_str()) != 0)
-    throw Error(ErrorKind::Config, "the `origin` remote's URL '" + shown + "' is not usable: " + last_git_error());
+    throw Error(ErrorKind::Config, "the `origin` remote's URL '" + shown + "' is not usable: " + git::last_error());
 
   Watchdog watchdog(req.timeout_seconds);
   FetchState st;
@@ -397,7 +382,7 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
     if (!st.host_problem.empty())
       return std::move(Error(ErrorKind::Config, what + " `origin` (" + shown + ") failed: " + st.host_problem)
                            .hint(st.host_fix));
-    std::string detail = last_git_error();
+    std::string detail = git::last_error();
     if (st.key_rejected || (st.ssh_attempts > 0 && detail.find("Username/PublicKey combination invalid") != std::string::npos)) {
       if (req.ssh_key.empty())
         return std::move(Error(ErrorKind::Auth, "the SSH server of `origin` (" + shown + ") accepted no key of the SSH agent")
@@ -459,12 +444,9 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
         .hint("List what it has with `git ls-remote origin`, and pass an existing branch, tag or commit SHA with --base");
 
   auto local = [&](std::string& hex) {
-    git_object* obj = nullptr;
-    if (git_revparse_single(&obj, repo, req.base.c_str()) != 0) return false;
-    hex.resize(GIT_OID_HEXSZ + 1);
-    git_oid_tostr(hex.data(), hex.size(), git_object_id(obj));
-    hex.resize(GIT_OID_HEXSZ);
-    git_object_free(obj);
+    git::Object obj;
+    if (git_revparse_single(&obj.p, repo, req.base.c_str()) != 0) return false;
+    hex = git::oid_hex(git_object_id(obj.p));
     return true;
   };
   std::string target;
@@ -472,14 +454,9 @@ std::string fetch_base(git_repository* repo, const std::string& root, const GitF
   if (by_sha) {
     have = local(target);
   } else {
-    target.resize(GIT_OID_HEXSZ + 1);
-    git_oid_tostr(target.data(), target.size(), &advertised(ref)->oid);
-    target.resize(GIT_OID_HEXSZ);
-    git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, repo) == 0) {
-      have = git_odb_exists(odb, &advertised(ref)->oid) == 1;
-      git_odb_free(odb);
-    }
+    target = git::oid_hex(&advertised(ref)->oid);
+    git::Odb odb;
+    if (git_repository_odb(&odb.p, repo) == 0) have = git_odb_exists(odb.p, &advertised(ref)->oid) == 1;
   }
   if (have) return target;  // already here: objects never change, so there is nothing to fetch
 
