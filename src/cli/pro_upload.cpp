@@ -17,6 +17,7 @@
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
 #include "core/secret.hpp"
+#include "stacks/git_handles.hpp"
 
 namespace atmos::cli {
 
@@ -66,7 +67,7 @@ std::string pro_setting(const config::CliConfig& cfg, const Environment& env, co
 
 // The repository's remote URL: `origin`, else the first remote; "" without one.
 std::string remote_url(const std::string& root) {
-  git_libgit2_init();
+  stacks::git::Session git;
   std::string url;
   git_repository* repo = nullptr;
   if (git_repository_open_ext(&repo, root.c_str(), 0, nullptr) == 0) {
@@ -84,7 +85,6 @@ std::string remote_url(const std::string& root) {
     }
     git_repository_free(repo);
   }
-  git_libgit2_shutdown();
   return url;
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "stacks/git_handles.hpp"
 
 namespace atmos::cli::vendor_libs {
 namespace {
@@ -70,8 +71,7 @@ bool contained(const fs::path& p) {
 }  // namespace
 
 void git_clone_ref(const std::string& url, const std::string& ref, const std::string& dir) {
-  static const int initialised = git_libgit2_init();
-  (void)initialised;
+  stacks::git::Session session;
   auto fail = [&](const std::string& what) {
     const git_error* e = git_error_last();
     return Error(ErrorKind::Io, what).explain(e && e->message ? e->message : "libgit2 gave no reason");

@@ -15,11 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Library {
-  Library() { git_libgit2_init(); }
-  ~Library() { git_libgit2_shutdown(); }
-};
-
 using git::Blob;
 using git::Commit;
 using git::Diff;
@@ -36,7 +31,7 @@ const char* const kDefaultBase = "refs/remotes/origin/HEAD";
 }  // namespace
 
 struct GitBase::Handles {
-  Library lib;
+  git::Session lib;
   Repo repo;
   Tree base_tree;
 };

@@ -1,12 +1,30 @@
-// What src/stacks/git_base.cpp and git_fetch.cpp share about libgit2: owning handles, object ids as hex, and the
-// last error's text.
+// What the code that uses libgit2 shares: a session that loads and initialises it (src/stacks/lazy_libgit2.cpp),
+// owning handles, object ids as hex, and the last error's text.
 #pragma once
 
 #include <git2.h>
 
 #include <string>
 
+#include "core/error.hpp"
+
 namespace atmos::stacks::git {
+
+// Why libgit2 or libssh2 could not be loaded; "" once they are (src/stacks/lazy_libgit2.cpp).
+std::string load_error();
+
+// libgit2 loaded and initialised for as long as it lives (the first libgit2 call of any command).
+class Session {
+ public:
+  Session() {
+    if (git_libgit2_init() < 0)
+      throw Error(ErrorKind::Io, "libgit2 could not be loaded: " + load_error())
+          .hint("Install libgit2 1.5 and libssh2 (Debian: apt-get install libgit2-1.5 libssh2-1; scripts/setup does)");
+  }
+  ~Session() { git_libgit2_shutdown(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+};
 
 inline std::string last_error() {
   const git_error* e = git_error_last();
