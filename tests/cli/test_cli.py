@@ -384,6 +384,19 @@ class GlobalFlags(unittest.TestCase):
         self.assertIn("failed to change directory", p.stderr)
 
 
+class StartUp(unittest.TestCase):
+    def test_optional_libraries_load_only_when_used(self):
+        # libgit2 (describe affected, vendor), libcurl (AWS) and libsecret (the system keyring) each cost the
+        # dynamic loader milliseconds at every start: they are loaded with dlopen on first use (docs/benchmarks.md).
+        with tempfile.TemporaryDirectory() as tmp:
+            p = subprocess.run([BINARY, "version"], cwd=tmp, env=dict(os.environ, LD_DEBUG="libs"), capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        loaded = [line for line in p.stderr.splitlines() if "calling init:" in line]
+        self.assertTrue(loaded)
+        for lib in ("libgit2", "libssh2", "libcurl", "libsecret", "libgnutls", "libkrb5"):
+            self.assertFalse([line for line in loaded if lib in line], lib)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
