@@ -15,6 +15,7 @@
 #include "core/merge.hpp"
 #include "core/suggest.hpp"
 #include "stacks/component.hpp"
+#include "stacks/integrations.hpp"
 #include "stacks/provenance.hpp"
 #include "stacks/terraform_module.hpp"
 #include "template/functions.hpp"
@@ -500,7 +501,7 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
     v = v.with("sources", config_sources(*sc.manifest, sc.component, sc.section));
   }
   v = v.with("component_type", Value("terraform"));
-  v = render_section_templates(sc, v);
+  v = render_section_templates(sc, with_integration_names(sc, v));
   if (functions_) v = functions_->evaluate(sc, v);
   std::string folder = str_of(v.get("component"));
   std::string dir = (fs::path(cfg_.terraform_dir_abs) / folder).lexically_normal().string();
@@ -516,7 +517,16 @@ Value StackEngine::describe_component(const StackComponent& sc, const std::vecto
 }
 
 Value StackEngine::referenced_section(const StackComponent& sc) const {
-  return render_section_templates(sc, decorate_common(sc, Value()));
+  return render_section_templates(sc, with_integration_names(sc, decorate_common(sc, Value())));
+}
+
+Value StackEngine::with_integration_names(const StackComponent& sc, Value section) const {
+  IntegrationNames names(cfg_);
+  std::string spacelift = names.spacelift_stack(sc.stack, sc.component, section);
+  if (!spacelift.empty()) section = section.with("spacelift_stack", Value(spacelift));
+  std::string atlantis = names.atlantis_project(sc.component, section);
+  if (!atlantis.empty()) section = section.with("atlantis_project", Value(atlantis));
+  return section;
 }
 
 Value StackEngine::describe_stacks(const DescribeStacksOptions& opts) {

@@ -130,6 +130,9 @@ class StackEngine {
   // The section plus atmos_component, atmos_manifest, atmos_stack(_file), stack, workspace and, when not
   // null, component_info.
   Value decorate_common(const StackComponent& sc, const Value& component_info, bool describe_stacks = false) const;
+  // `spacelift_stack` and `atlantis_project` when the settings name them, added before templates render so that
+  // `{{ .spacelift_stack }}` resolves (upstream's computeSpaceliftAndAtlantisNames, internal/exec/utils.go).
+  Value with_integration_names(const StackComponent& sc, Value section) const;
   std::string describe_stacks_workspace(const StackComponent& sc) const;
 
   const config::CliConfig& cfg_;

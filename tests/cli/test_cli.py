@@ -384,6 +384,20 @@ class GlobalFlags(unittest.TestCase):
         self.assertIn("failed to change directory", p.stderr)
 
 
+class IntegrationNamesInComponents(unittest.TestCase):
+    COMPLETE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "upstream", "repo", "tests",
+                            "fixtures", "scenarios", "complete")
+
+    def test_spacelift_stack_and_atlantis_project_before_templates(self):
+        # upstream's computeSpaceliftAndAtlantisNames (internal/exec/utils.go): set on the section before templates
+        # render, so orgs/cp/_defaults.yaml's `{{ .spacelift_stack }}` tags resolve (upstream's snapshot
+        # tests/snapshots/TestCLICommands_describe_component_with_component_name_(backward_compatibility)).
+        for query in (".spacelift_stack", ".atlantis_project", ".vars.tags.spacelift_stack", ".vars.tags.atlantis_project"):
+            p = subprocess.run([BINARY, "describe", "component", "top-level-component1", "-s", "tenant1-ue2-dev", "--query", query],
+                               cwd=self.COMPLETE, env=dict(os.environ, ATMOS_GIT_ROOT_BASEPATH="false"), capture_output=True, text=True)
+            self.assertEqual((p.returncode, p.stdout), (0, "tenant1-ue2-dev-top-level-component1\n"), query + p.stderr[-2000:])
+
+
 class StartUp(unittest.TestCase):
     def test_optional_libraries_load_only_when_used(self):
         # libgit2 (describe affected, vendor), libcurl (AWS) and libsecret (the system keyring) each cost the
