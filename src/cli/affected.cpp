@@ -306,6 +306,7 @@ Value compute_affected(const ParsedArgs& args, const config::CliConfig& cfg, sta
   stacks::StackEngine::DescribeStacksOptions opts;
   opts.stack = args.get("stack");
   stacks::AffectedRequest areq;
+  engine.retain_parses();  // the base side reuses the parses of unchanged files (unchanged_parses)
   areq.current = engine.describe_stacks(opts);
   // Changed files as the configuration spells the repository's path (it may differ from libgit2's by symlinks):
   // the nearest folder above the stacks folder that is the repository's root.

@@ -190,7 +190,8 @@ void StackEngine::load_manifests() {
   }
   work(processor_, 0, workers);
   for (auto& t : threads) t->join();
-  for (const auto& p : processors) p->export_parses(worker_parses_);
+  if (retain_parses_)
+    for (const auto& p : processors) p->export_parses(worker_parses_);
   // Failures in discovery order, whatever thread found them; the manifests that processed stay usable.
   std::vector<Manifest> ok;
   for (std::size_t i = 0; i < paths.size(); ++i) {

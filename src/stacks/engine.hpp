@@ -110,7 +110,11 @@ class StackEngine {
 
   const config::CliConfig& config() const { return cfg_; }
 
-  // Every file parsed without template context while loading the manifests (ManifestProcessor::export_parses).
+  // Keeps what the worker threads parse while the manifests load, for parses() (call before they load; other
+  // commands do not pay for the copy).
+  void retain_parses() { retain_parses_ = true; }
+  // Every file parsed without template context while loading the manifests (ManifestProcessor::export_parses);
+  // the worker threads' parses only with retain_parses().
   ParsedFiles parses();
   // Parses of files known to have the same bytes to use instead of reading them (set before the manifests load).
   void reuse_parses(std::shared_ptr<const ParsedFiles> seed) {
@@ -142,7 +146,8 @@ class StackEngine {
 
   std::optional<std::vector<Manifest>> manifests_;
   std::vector<std::exception_ptr> manifest_errors_;  // discovery order
-  ParsedFiles worker_parses_;                        // what the worker processors parsed
+  bool retain_parses_ = false;
+  ParsedFiles worker_parses_;                        // what the worker processors parsed (retain_parses)
   std::shared_ptr<const ParsedFiles> seed_;
   SectionFunctions* functions_ = nullptr;
   std::shared_ptr<TemplateHooks> hooks_;

@@ -178,14 +178,14 @@ class Affected(unittest.TestCase):
         self.assertEqual(self.triples(self.affected()), [("dns-zone", s, "stack.vars") for s in ALL_STACKS])
 
     def test_manifest_behind_a_symlink(self):
-        os.makedirs(os.path.join(self.repo, "shared"))
-        os.rename(os.path.join(self.repo, "stacks/catalog/vpc.yaml"), os.path.join(self.repo, "shared/vpc.yaml"))
-        os.symlink("../../shared/vpc.yaml", os.path.join(self.repo, "stacks/catalog/vpc.yaml"))
+        os.makedirs(os.path.join(self.repo, "common"))
+        os.rename(os.path.join(self.repo, "stacks/catalog/vpc.yaml"), os.path.join(self.repo, "common/vpc.yaml"))
+        os.symlink("../../common/vpc.yaml", os.path.join(self.repo, "stacks/catalog/vpc.yaml"))
         # A link loop among the manifests is no manifest, in the working tree and in the base alike.
         os.symlink("loop.yaml", os.path.join(self.repo, "stacks/orgs/loop.yaml"))
         self.git("add", "-A")
-        self.git("commit", "-qm", "shared vpc")
-        self.replace("shared/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
+        self.git("commit", "-qm", "common vpc")
+        self.replace("common/vpc.yaml", "max_subnet_count: 3", "max_subnet_count: 4")
         self.assertEqual(self.triples(self.affected()), [("vpc", s, "stack.vars") for s in ALL_STACKS])
 
     def test_base_errors_name_the_commit(self):
